@@ -1,0 +1,53 @@
+# The README's commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+# The test suite's PostgreSQL and Redis (override to use others).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/betterbros
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: run test services browser lint format migrations-check clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+## Install, migrate a SQLite database, load demo data and serve on http://127.0.0.1:8000
+run: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+## Install everything and run the whole test suite on real PostgreSQL and Redis
+test: $(VENV)/.installed-dev services browser
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=test-only-secret-key \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+services:
+	scripts/ensure-services.sh
+
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: $(VENV)/.installed-dev
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

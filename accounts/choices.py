@@ -1,0 +1,16 @@
+"""Enumerations of the accounts app; CHECK constraints are generated from these."""
+
+from django.db import models
+
+
+class SubscriptionTier(models.TextChoices):
+    FREE = "free", "Free"
+    PRO = "pro", "Pro"
+    ENTERPRISE = "enterprise", "Enterprise"
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CANCELLED = "cancelled", "Cancelled"
+    PAST_DUE = "past_due", "Past due"
+    TRIALING = "trialing", "Trialing"

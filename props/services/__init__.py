@@ -1,0 +1,27 @@
+"""Write operations: one function per operation, keyword arguments, one transaction each.
+
+Callers translate the domain exceptions of `props.services.errors`: 409 in the API, a message
+in the admin, exit code 1 in a command.
+"""
+
+from .errors import DomainError, InvalidTransition, SlipAlreadyPlaced, SnapshotLocked
+from .experiments import transition_experiment, update_experiment_metrics
+from .locking import ensure_unlocked, lock_snapshot, unlock_snapshot
+from .markets import delete_props_created_before
+from .slips import place_slip
+from .snapshots import capture_snapshot
+
+__all__ = [
+    "DomainError",
+    "InvalidTransition",
+    "SlipAlreadyPlaced",
+    "SnapshotLocked",
+    "capture_snapshot",
+    "delete_props_created_before",
+    "ensure_unlocked",
+    "lock_snapshot",
+    "place_slip",
+    "transition_experiment",
+    "unlock_snapshot",
+    "update_experiment_metrics",
+]

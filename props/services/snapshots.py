@@ -1,0 +1,42 @@
+"""Capturing the live board into a snapshot."""
+
+from django.db import transaction
+
+from ..cache import invalidate_boards
+from ..models import PropMarket, Snapshot
+from .locking import lock_snapshot
+
+# Columns copied from a live market to its snapshot copy; ids and timestamps are new.
+COPIED_FIELDS = [
+    field.attname
+    for field in PropMarket._meta.concrete_fields
+    if field.attname not in {"id", "snapshot_id", "created_at", "updated_at"}
+]
+
+
+def capture_snapshot(
+    *, slug, league, week, season=None, lock=False, user=None, **snapshot_fields
+) -> Snapshot:
+    """Copy the live board's markets of a league/week (active and inactive) into a new snapshot.
+
+    One transaction: the snapshot and all its markets exist together or not at all. With
+    `lock=True` the snapshot is locked in the same transaction. Extra keyword arguments
+    (name, description, config, model_version …) are stored on the snapshot.
+    """
+    with transaction.atomic():
+        snapshot = Snapshot.objects.create(
+            snapshot_id=slug, league=league, week=week, season=season, **snapshot_fields
+        )
+        live = PropMarket.objects.live().for_week(league=league, week=week)
+        if season is not None:
+            live = live.filter(season=season)
+        copies = [
+            PropMarket(snapshot=snapshot, **row)
+            for row in live.order_by().values(*COPIED_FIELDS).iterator(chunk_size=5000)
+        ]
+        PropMarket.objects.bulk_create(copies, batch_size=5000)
+        if lock:
+            snapshot = lock_snapshot(snapshot=snapshot, user=user)
+        invalidate_boards([(league, week)])
+    snapshot.captured_markets = len(copies)
+    return snapshot
