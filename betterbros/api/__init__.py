@@ -1,0 +1,1 @@
+"""Pieces every API resource shares: the error format, the router, the schema URLs."""
