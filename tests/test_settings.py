@@ -1,0 +1,71 @@
+"""The embedded default (no DATABASE_URL / REDIS_URL) and the settings' safety rules, each checked
+in a fresh interpreter with a controlled environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code, env_overrides, tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
+    }
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="betterbros.settings",
+               DJANGO_READ_DOT_ENV_FILE="false")  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def test_without_urls_the_app_uses_a_sqlite_file_and_the_local_memory_cache(tmp_path):
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)",
+        {"DEBUG": "true"},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    engine, name, cache, sessions = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(ROOT / "db.sqlite3")
+    assert cache == "django.core.cache.backends.locmem.LocMemCache"
+    assert sessions == "django.contrib.sessions.backends.db"
+
+
+def test_sqlite_default_migrates_creates_and_queries(tmp_path):
+    database = tmp_path / "smoke.sqlite3"
+    code = """
+import django; django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from props.models import PropMarket
+PropMarket.objects.create(week=5, league="NFL", player_name="Patrick Mahomes",
+                          market_type="passing_yards", line=275.5, odds=-110, platform="prizepicks")
+market = PropMarket.objects.board(league="NFL", week=5).get()
+print(market.player_name, market.odds)
+"""
+    result = run_python(code, {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{database}"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("Patrick Mahomes 1.9091")
+
+
+def test_a_secret_key_is_required_when_debug_is_off(tmp_path):
+    result = run_python("import django; django.setup()", {}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_is_off_unless_asked(tmp_path):
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        {"SECRET_KEY": "x" * 50},
+        tmp_path,
+    )
+    assert result.stdout.strip() == "False"
