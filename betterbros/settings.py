@@ -5,6 +5,7 @@ which is what a new developer gets from the README's run command. Production set
 Every variable is listed, with its default, in `.env.example`.
 """
 
+import copy
 from pathlib import Path
 
 import environ
@@ -95,6 +96,20 @@ if IS_POSTGRESQL:
             "max_idle": env.float("DATABASE_POOL_MAX_IDLE", default=300.0),
         }
 
+# A read replica (a streaming standby of the same database): reads go there, writes and reads in
+# a transaction or after a write in the same request stay on default (betterbros/db_router.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_HEALTH_CHECKS": True,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "OPTIONS": copy.deepcopy(DATABASES["default"].get("OPTIONS", {})),
+        # Tests see one database through both aliases, as a caught-up replica would show it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["betterbros.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
@@ -176,6 +191,13 @@ STORAGES = {
 
 # --- REST framework ---------------------------------------------------------------------------
 
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+THROTTLE_RATE_ANON = env.str("THROTTLE_RATE_ANON", default="60/min")
+THROTTLE_RATE_FREE = env.str("THROTTLE_RATE_FREE", default="120/min")
+THROTTLE_RATE_PRO = env.str("THROTTLE_RATE_PRO", default="600/min")
+THROTTLE_RATE_ENTERPRISE = env.str("THROTTLE_RATE_ENTERPRISE", default="3000/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -183,6 +205,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "betterbros.api.pagination.StandardPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["betterbros.api.throttling.TierRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": THROTTLE_RATE_ANON,
+        "free": THROTTLE_RATE_FREE,
+        "pro": THROTTLE_RATE_PRO,
+        "enterprise": THROTTLE_RATE_ENTERPRISE,
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "betterbros.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
