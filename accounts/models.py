@@ -44,8 +44,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        # Logins are case-insensitive on email, like the unique index.
-        return self.get(email__iexact=username)
+        # Logins are case-insensitive on email; Lower() matches the unique index users_email_ci.
+        return self.alias(email_lower=Lower("email")).get(email_lower=str(username).lower())
 
 
 class User(AbstractBaseUser, PermissionsMixin):
