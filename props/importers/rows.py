@@ -1,0 +1,277 @@
+"""Turn a feed's record into one validated prop-market row, or say which field is wrong and why.
+
+Every parser yields plain records (dicts with the keys below); this module applies the rules
+they share: the catalogue (league, market type, team), the odds rule, the week rule and the
+model's bounds, so the database's CHECK constraints never see a bad row.
+
+Record keys: external_id, platform, league, season, week, player_id, player_name, position,
+team, opponent, stat (the feed's text), stat_category, line, odds (decimal, or American at
+-100 and below), american_odds, game_id, game_date, is_active, extra_metadata.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import orjson
+from django.core.exceptions import ValidationError
+
+from .. import catalogue
+from ..choices import SPORT_OF_LEAGUE, League, Platform
+from ..models import MAX_LINE, MAX_ODDS, MAX_WEEK
+from ..odds import InvalidOdds, american_to_decimal, normalize_odds
+from ..validators import validate_clean_json
+from .weeks import week_from_game_date
+
+# The staged columns, in COPY order; `location` says where the row came from in the file.
+COLUMNS = (
+    "platform",
+    "external_id",
+    "sport",
+    "league",
+    "season",
+    "week",
+    "player_id",
+    "player_name",
+    "position",
+    "team",
+    "opponent",
+    "market_type",
+    "stat_category",
+    "line",
+    "odds",
+    "game_id",
+    "game_date",
+    "is_active",
+    "extra_metadata",
+)
+STAGED_COLUMNS = ("location", *COLUMNS)
+
+MAX_LENGTHS = {
+    "external_id": 255,
+    "player_id": 100,
+    "player_name": 255,
+    "position": 20,
+    "team": 50,
+    "opponent": 50,
+    "market_type": 100,
+    "stat_category": 50,
+    "game_id": 100,
+}
+TRUE_TEXT = {"true", "t", "1", "yes", "y"}
+FALSE_TEXT = {"false", "f", "0", "no", "n"}
+PLATFORMS = frozenset(Platform.values)
+
+
+class InvalidRow(ValueError):
+    def __init__(self, field, reason):
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class SkippedLeague(Exception):
+    """A record of a league left out: not modelled by the product, or filtered by --league."""
+
+    def __init__(self, league, unsupported):
+        self.league = league
+        self.unsupported = unsupported
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the command line supplies for feeds that lack it; `league` also filters."""
+
+    platform: str | None = None
+    league: str | None = None
+    week: int | None = None
+    season: int | None = None
+
+
+class Normaliser:
+    """Validates records into staged rows, counting week sources and unknown stats on `report`."""
+
+    def __init__(self, defaults: Defaults, report):
+        self.defaults = defaults
+        self.report = report
+
+    def row(self, location, record) -> tuple:
+        """The staged row (STAGED_COLUMNS) of a record; raises InvalidRow or SkippedLeague."""
+        league = self._league(record.get("league"))
+        platform = record.get("platform") or self.defaults.platform
+        if not platform:
+            raise InvalidRow("platform", "required; the feed names none, give --platform.")
+        if platform not in PLATFORMS:
+            raise InvalidRow("platform", f"{platform!r} is not a known platform.")
+        player_name = _text(record, "player_name", required=True)
+        stat = _text(record, "stat", required=True, field="market_type", limit=None)
+        market = catalogue.market_type(league, stat)
+        if market is None:
+            market_type, stat_category = _limited("market_type", stat), ""
+            self.report.unknown_stats[f"{league} {stat}"] += 1
+        else:
+            market_type, stat_category = market.name, market.stat_category
+        stat_category = _text(record, "stat_category") or stat_category
+        line = _number(record.get("line"), "line", 0, MAX_LINE)
+        odds = _odds(record)
+        game_date = _datetime(record.get("game_date"))
+        season, week = self._season_week(record, league, game_date)
+        game_id = _text(record, "game_id")
+        external_id = _text(record, "external_id") or self._natural_key(
+            record, league, season, week, player_name, market_type, game_id, line
+        )
+        metadata = record.get("extra_metadata") or {}
+        if not isinstance(metadata, dict):
+            raise InvalidRow("extra_metadata", "must be a JSON object.")
+        if stat != market_type:
+            metadata = {**metadata, "feed_stat": stat}
+        try:
+            validate_clean_json(metadata, "extra_metadata")
+        except ValidationError as exc:
+            raise InvalidRow("extra_metadata", " ".join(exc.messages)) from None
+        return (
+            location,
+            platform,
+            external_id,
+            SPORT_OF_LEAGUE[league],
+            league,
+            season,
+            week,
+            _text(record, "player_id"),
+            player_name,
+            _text(record, "position"),
+            catalogue.team_code(league, _text(record, "team")),
+            catalogue.team_code(league, _text(record, "opponent")),
+            market_type,
+            stat_category,
+            line,
+            odds,
+            game_id,
+            game_date,
+            _boolean(record.get("is_active", True)),
+            orjson.dumps(metadata).decode(),
+        )
+
+    @staticmethod
+    def _natural_key(record, league, season, week, player_name, market_type, game_id, line):
+        """The key of a feed without ids: platform (the index's other column) + player +
+        market type + game, the game standing in for its league/season/week when unnamed, and
+        the line for feeds that list alternate lines."""
+        parts = [league, str(season or ""), str(week), player_name, market_type, game_id]
+        if record.get("key_includes_line"):
+            parts.append(f"{line:g}")
+        return _limited("external_id", "|".join(parts))
+
+    def _league(self, text):
+        text = text or self.defaults.league
+        if not text:
+            raise InvalidRow("league", "required; the feed names none, give --league.")
+        league = catalogue.league_code(text)
+        if league is None:
+            raise SkippedLeague(str(text), unsupported=True)
+        if self.defaults.league and league != self.defaults.league:
+            raise SkippedLeague(league, unsupported=False)
+        return league
+
+    def _season_week(self, record, league, game_date):
+        season = record.get("season")
+        season = (
+            self.defaults.season
+            if season in (None, "")
+            else int(_number(season, "season", 1900, 2100))
+        )
+        week = record.get("week")
+        if week not in (None, ""):
+            self.report.week_sources.add("file")
+            return season, int(_number(week, "week", 0, MAX_WEEK, integer=True))
+        if self.defaults.week is not None:
+            self.report.week_sources.add("command line")
+            return season, self.defaults.week
+        if game_date is None:
+            raise InvalidRow(
+                "week", "required; the row has neither week nor game date, give --week."
+            )
+        self.report.week_sources.add("game date")
+        derived_season, week = week_from_game_date(league, game_date)
+        return season or derived_season, week
+
+
+def _text(record, key, *, required=False, field=None, limit=0):
+    field = field or key
+    value = record.get(key)
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise InvalidRow(field, "required, non-empty text.")
+    if "\x00" in text:
+        raise InvalidRow(field, "may not contain NUL characters.")
+    return _limited(field, text) if limit is not None else text
+
+
+def _limited(field, text):
+    limit = MAX_LENGTHS.get(field)
+    if limit and len(text) > limit:
+        raise InvalidRow(field, f"at most {limit} characters (got {len(text)}).")
+    return text
+
+
+def _number(value, field, minimum, maximum, integer=False):
+    if isinstance(value, bool) or value is None or value == "":
+        raise InvalidRow(field, "required, a number.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidRow(field, f"{value!r} is not a number.") from None
+    if not math.isfinite(number) or not minimum <= number <= maximum:
+        raise InvalidRow(field, f"{value!r} is not between {minimum} and {maximum}.")
+    if integer and not number.is_integer():
+        raise InvalidRow(field, f"{value!r} is not a whole number.")
+    return number
+
+
+def _odds(record):
+    try:
+        american = record.get("american_odds")
+        if american not in (None, ""):
+            odds = american_to_decimal(american)
+        else:
+            odds = record.get("odds")
+            odds = None if odds in (None, "") else normalize_odds(odds)
+    except InvalidOdds as exc:
+        raise InvalidRow("odds", str(exc)) from None
+    if odds is not None and odds > MAX_ODDS:
+        raise InvalidRow("odds", f"{odds} is above the maximum of {MAX_ODDS}.")
+    return odds
+
+
+def _datetime(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidRow("game_date", f"{value!r} is not an ISO 8601 date and time.") from None
+    if not isinstance(value, datetime):
+        raise InvalidRow("game_date", f"{value!r} is not a date and time.")
+    if not 1900 <= value.year <= 2100:
+        raise InvalidRow("game_date", f"{value.isoformat()} is out of range.")
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _boolean(value):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_TEXT:
+        return True
+    if text in FALSE_TEXT:
+        return False
+    raise InvalidRow("is_active", f"{value!r} is not true or false.")
+
+
+def league_option(text):
+    """The League named on the command line, or a clear error."""
+    league = catalogue.league_code(text)
+    if league is None:
+        raise ValueError(f"--league {text!r}: the product models {', '.join(League.values)}.")
+    return league
