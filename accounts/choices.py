@@ -14,3 +14,10 @@ class SubscriptionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     PAST_DUE = "past_due", "Past due"
     TRIALING = "trialing", "Trialing"
+
+
+class IdentityProvider(models.TextChoices):
+    """Where a user signs in, for users provisioned from a provider's token."""
+
+    CLERK = "clerk", "Clerk"
+    SUPABASE = "supabase", "Supabase"

@@ -200,6 +200,8 @@ THROTTLE_RATE_ENTERPRISE = env.str("THROTTLE_RATE_ENTERPRISE", default="3000/min
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ClerkJWTAuthentication",
+        "accounts.authentication.SupabaseJWTAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

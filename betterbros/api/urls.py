@@ -4,8 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import UserViewSet
+
 router = DefaultRouter()
 # Resources are registered here, e.g. router.register("snapshots", SnapshotViewSet).
+router.register("users", UserViewSet, basename="user")
 
 app_name = "api"
 urlpatterns = [

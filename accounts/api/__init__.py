@@ -1,0 +1,1 @@
+"""The users endpoints: `users/me/` for everyone signed in, `users/` for staff."""

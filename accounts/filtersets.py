@@ -1,0 +1,15 @@
+"""django-filter FilterSet for users (staff's `users/` list)."""
+
+import django_filters as filters
+
+from .models import User
+
+
+class UserFilterSet(filters.FilterSet):
+    email = filters.CharFilter(
+        lookup_expr="icontains", help_text="Part of the email, case-insensitive."
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "subscription_tier", "subscription_status", "is_staff", "is_active"]
