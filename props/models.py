@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -169,6 +170,18 @@ class PropMarket(models.Model):
             ),
             models.Index(fields=["platform", "is_active"], name="prop_markets_plat_active_idx"),
             models.Index(fields=["game_date"], name="prop_markets_game_date_idx"),
+            # The API's filters and orderings (tests/api/test_prop_market_index_use.py).
+            models.Index(
+                fields=["league", "week", "is_active", "player_name", "id"],
+                name="prop_markets_board_idx",
+            ),
+            models.Index(fields=["league", "week", "line"], name="prop_markets_board_line_idx"),
+            models.Index(Lower("player_name"), name="prop_markets_player_lower_idx"),
+            models.Index(fields=["season"], name="prop_markets_season_idx"),
+            models.Index(fields=["team"], name="prop_markets_team_idx"),
+            models.Index(fields=["stat_category"], name="prop_markets_stat_category_idx"),
+            models.Index(fields=["line", "id"], name="prop_markets_line_id_idx"),
+            models.Index(fields=["updated_at", "id"], name="prop_markets_updated_id_idx"),
         ]
         constraints = [
             # The natural key: unique within a snapshot, the live board counting as one.

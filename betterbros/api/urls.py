@@ -5,10 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import UserViewSet
+from props.api.markets import PropMarketViewSet
+from props.api.snapshots import SnapshotViewSet
 
 router = DefaultRouter()
 # Resources are registered here, e.g. router.register("snapshots", SnapshotViewSet).
 router.register("users", UserViewSet, basename="user")
+router.register("snapshots", SnapshotViewSet, basename="snapshot")
+router.register("prop-markets", PropMarketViewSet, basename="prop-market")
 
 app_name = "api"
 urlpatterns = [

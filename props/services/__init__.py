@@ -7,9 +7,9 @@ in the admin, exit code 1 in a command.
 from .errors import DomainError, InvalidTransition, SlipAlreadyPlaced, SnapshotLocked
 from .experiments import transition_experiment, update_experiment_metrics
 from .locking import ensure_unlocked, lock_snapshot, unlock_snapshot
-from .markets import delete_props_created_before
+from .markets import create_market, delete_market, delete_props_created_before, update_market
 from .slips import place_slip
-from .snapshots import capture_snapshot
+from .snapshots import capture_snapshot, delete_snapshot, update_snapshot
 
 __all__ = [
     "DomainError",
@@ -17,11 +17,16 @@ __all__ = [
     "SlipAlreadyPlaced",
     "SnapshotLocked",
     "capture_snapshot",
+    "create_market",
+    "delete_market",
     "delete_props_created_before",
+    "delete_snapshot",
     "ensure_unlocked",
     "lock_snapshot",
     "place_slip",
     "transition_experiment",
     "unlock_snapshot",
     "update_experiment_metrics",
+    "update_market",
+    "update_snapshot",
 ]

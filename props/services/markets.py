@@ -1,9 +1,14 @@
-"""Maintenance of prop markets."""
+"""Writes of prop markets: one market at a time (API, admin) and the seed's clean-up.
+
+Every write refuses a locked snapshot (`ensure_unlocked`, inside the transaction, before
+writing) and invalidates the board cache of the league/weeks it touches.
+"""
 
 from django.db import transaction
 
 from ..cache import invalidate_boards
 from ..models import PropMarket
+from .locking import ensure_unlocked
 
 
 def delete_props_created_before(*, cutoff) -> int:
@@ -15,3 +20,50 @@ def delete_props_created_before(*, cutoff) -> int:
         deleted, _ = doomed.delete()
         invalidate_boards(pairs)
     return deleted
+
+
+def create_market(*, user=None, **fields) -> PropMarket:
+    """Create one prop market (the live board when `snapshot` is None), refusing a locked
+    snapshot. Fields are validated by the model's rules (full_clean); odds follow the odds rule."""
+    with transaction.atomic():
+        ensure_unlocked(fields.get("snapshot"))
+        market = PropMarket(**fields)
+        _save_validated(market, user)
+        invalidate_boards([(market.league, market.week)])
+    return market
+
+
+def update_market(*, market, user=None, **changes) -> PropMarket:
+    """Change fields of a prop market. Refused when it is in a locked snapshot, or when it is
+    moved into one. Both the old and the new league/week boards are invalidated."""
+    with transaction.atomic():
+        current = PropMarket.objects.select_for_update().get(pk=market.pk)
+        ensure_unlocked(current.snapshot_id)
+        if "snapshot" in changes and _pk(changes["snapshot"]) != current.snapshot_id:
+            ensure_unlocked(changes["snapshot"])
+        old_board = (current.league, current.week)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        _save_validated(current, user)
+        invalidate_boards([old_board, (current.league, current.week)])
+    return current
+
+
+def delete_market(*, market, user=None) -> None:
+    """Delete a prop market, refusing one in a locked snapshot."""
+    with transaction.atomic():
+        current = PropMarket.objects.select_for_update().get(pk=market.pk)
+        ensure_unlocked(current.snapshot_id)
+        current._history_user = user
+        current.delete()
+        invalidate_boards([(current.league, current.week)])
+
+
+def _save_validated(market, user):
+    market.full_clean()
+    market._history_user = user
+    market.save()
+
+
+def _pk(snapshot):
+    return getattr(snapshot, "pk", snapshot)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from ..cache import invalidate_boards
 from ..models import PropMarket, Snapshot
-from .locking import lock_snapshot
+from .locking import ensure_unlocked, lock_snapshot
 
 # Columns copied from a live market to its snapshot copy; ids and timestamps are new.
 COPIED_FIELDS = [
@@ -40,3 +40,32 @@ def capture_snapshot(
         invalidate_boards([(league, week)])
     snapshot.captured_markets = len(copies)
     return snapshot
+
+
+def update_snapshot(*, snapshot, user=None, **changes) -> Snapshot:
+    """Change a snapshot's descriptive fields (name, description, config, tags …). A locked
+    snapshot is refused; locking and unlocking go through `lock_snapshot`/`unlock_snapshot`."""
+    with transaction.atomic():
+        ensure_unlocked(snapshot)
+        current = Snapshot.objects.get(pk=snapshot.pk)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current._history_user = user
+        current.save()
+    return current
+
+
+def delete_snapshot(*, snapshot, user=None) -> int:
+    """Delete an unlocked snapshot together with its prop markets (its content; left behind they
+    would fall onto the live board). Experiments and slips keep existing, without the snapshot.
+    Returns how many markets were deleted."""
+    with transaction.atomic():
+        ensure_unlocked(snapshot)
+        markets = PropMarket.objects.filter(snapshot=snapshot)
+        boards = {*markets.order_by().values_list("league", "week").distinct()}
+        deleted, _ = markets.delete()
+        snapshot._history_user = user
+        snapshot.delete()
+        invalidate_boards(boards)
+    return deleted

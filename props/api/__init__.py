@@ -1,0 +1,1 @@
+"""The props app's REST API: viewsets, serializers and their helpers."""

@@ -1,0 +1,66 @@
+"""Cached JSON responses of the prop-market reads, with ETag / If-None-Match.
+
+A response body is cached in Redis under a key made of the board version
+(`props.cache.boards_version(league, week)`, bumped by every write through the services) and a
+digest of the request's query. A write therefore never leaves an old line readable: the next
+read looks under a new version. With Redis unreachable the cache answers nothing (django-redis
+IGNORE_EXCEPTIONS) and every read is built from PostgreSQL.
+
+The body is the same for every authenticated caller (these reads are not per-user), so one
+cached copy serves all of them; `Cache-Control: private, no-cache` keeps shared proxies out and
+makes clients revalidate with the ETag.
+"""
+
+import hashlib
+
+import orjson
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
+
+from ..cache import boards_version
+
+JSON_OPTIONS = orjson.OPT_UTC_Z
+
+
+def dumps(data) -> bytes:
+    """JSON bytes in the API's format (UTC date-times end in Z, as DRF writes them)."""
+    return orjson.dumps(data, option=JSON_OPTIONS)
+
+
+def json_response(data, status=200) -> HttpResponse:
+    return HttpResponse(dumps(data), status=status, content_type="application/json")
+
+
+def cached_json(request, *, scope, league=None, week=None, build):
+    """The response of `build()` (a JSON-able object) for this request, from the cache when the
+    league/week board has not changed since it was stored. 304 on a matching If-None-Match."""
+    version = boards_version(league, week)
+    query = sorted((key, tuple(values)) for key, values in request.GET.lists())
+    digest = hashlib.blake2b(
+        repr((request.build_absolute_uri("/"), request.path, query)).encode(), digest_size=16
+    ).hexdigest()
+    key = f"props:api:{scope}:{version}:{digest}"
+    stored = cache.get(key)
+    if stored is None:
+        body = dumps(build())
+        etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        cache.set(key, (etag, body), timeout=settings.CACHE_TTL)
+    else:
+        etag, body = stored
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if _matches(request.headers.get("If-None-Match"), etag):
+        response = HttpResponseNotModified()
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    return HttpResponse(body, content_type="application/json", headers=headers)
+
+
+def _matches(if_none_match, etag):
+    if not if_none_match:
+        return False
+    tags = parse_etags(if_none_match)
+    # Weak comparison (RFC 9110 §13.1.2): a W/ prefix added by a proxy still matches.
+    return "*" in tags or etag in {tag.removeprefix("W/") for tag in tags}

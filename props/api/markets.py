@@ -1,0 +1,182 @@
+"""`/api/v1/prop-markets/`: the board (cursor pages, cached, ETag), one market, staff writes
+through `props.services`, and line shopping (`compare/`)."""
+
+from django.conf import settings
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import replace_query_param
+
+from betterbros.api.permissions import ReadForUsersWriteForStaff
+
+from .. import services
+from ..filtersets.markets import PropMarketFilterSet
+from ..models import PropMarket
+from ..selectors import line_shopping, market_rows
+from .board_cache import cached_json, json_response
+from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
+from .pagination import KeysetPagination, paginate
+
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+ERRORS = {
+    400: OpenApiResponse(description="Invalid filter, cursor or field values (field errors)."),
+    409: OpenApiResponse(description="The market's snapshot is locked (names the snapshot)."),
+}
+NOT_MODIFIED = {304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match.")}
+COMPARE_PARAMETERS = [
+    OpenApiParameter(
+        "min_platforms",
+        OpenApiTypes.INT,
+        description="Only groups offered on at least this many platforms (default 2).",
+    ),
+    OpenApiParameter(
+        "limit", OpenApiTypes.INT, description="Groups per page (default 100, at most 1000)."
+    ),
+    OpenApiParameter("offset", OpenApiTypes.INT, description="Groups to skip (default 0)."),
+]
+
+
+def filtered(request, queryset):
+    """The FilterSet applied to `queryset`, with its cleaned values; invalid filters are a 400."""
+    filterset = PropMarketFilterSet(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs, filterset.form.cleaned_data
+
+
+def board_of(cleaned):
+    """The (league, week) a query is scoped to, for the cache version; (None, None) if none."""
+    week = cleaned.get("week")
+    league = cleaned.get("league") or None
+    return (league, int(week)) if league and week is not None else (None, None)
+
+
+def _bounded_int(request, name, default, minimum, maximum):
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        raise ValidationError({name: [f"Must be a whole number from {minimum} to {maximum}."]})
+    return int(raw)
+
+
+class PropMarketViewSet(viewsets.GenericViewSet):
+    """Prop markets: read for every signed-in user, write for staff."""
+
+    queryset = PropMarket.objects.all()
+    serializer_class = PropMarketSerializer
+    permission_classes = [ReadForUsersWriteForStaff]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PropMarketFilterSet
+    pagination_class = KeysetPagination
+    lookup_value_regex = UUID_PATTERN
+
+    @extend_schema(
+        summary="List prop markets (cursor pages, cached; ETag)",
+        responses={200: PropMarketSerializer(many=True), **NOT_MODIFIED, 400: ERRORS[400]},
+    )
+    def list(self, request):
+        queryset, cleaned = filtered(request, PropMarket.objects.all())
+        league, week = board_of(cleaned)
+
+        def build():
+            rows, next_url, previous_url = paginate(request, queryset, rows_of=market_rows)
+            return {"next": next_url, "previous": previous_url, "results": rows}
+
+        return cached_json(request, scope="list", league=league, week=week, build=build)
+
+    @extend_schema(summary="One prop market", responses={200: PropMarketSerializer})
+    def retrieve(self, request, pk=None):
+        return json_response(self._row(pk))
+
+    @extend_schema(
+        summary="Create a prop market (staff)",
+        request=PropMarketSerializer,
+        responses={201: PropMarketSerializer, **ERRORS},
+    )
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        market = services.create_market(user=request.user, **serializer.validated_data)
+        return json_response(self._row(market.pk), status=201)
+
+    @extend_schema(
+        summary="Replace a prop market (staff)",
+        request=PropMarketSerializer,
+        responses={200: PropMarketSerializer, **ERRORS},
+    )
+    def update(self, request, pk=None):
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        summary="Change fields of a prop market (staff)",
+        request=PropMarketSerializer,
+        responses={200: PropMarketSerializer, **ERRORS},
+    )
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
+
+    @extend_schema(summary="Delete a prop market (staff)", responses={204: None, 409: ERRORS[409]})
+    def destroy(self, request, pk=None):
+        services.delete_market(market=self.get_object(), user=request.user)
+        return json_response(None, status=204)
+
+    @extend_schema(
+        summary="Line shopping: each player's market across platforms, widest spread first",
+        description="Active markets of one board (the live board unless `snapshot` is given) "
+        "grouped by league, season, week, player and canonical market type; each group lists "
+        "every platform's line and odds, the lowest and highest line and their spread. Takes "
+        "the list's filters. Cached like the list.",
+        parameters=COMPARE_PARAMETERS,
+        filters=True,
+        responses={200: LineShoppingPageSerializer, **NOT_MODIFIED, 400: ERRORS[400]},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def compare(self, request):
+        queryset, cleaned = filtered(request, PropMarket.objects.all())
+        if cleaned.get("live") is False and not cleaned.get("snapshot"):
+            raise ValidationError(
+                {"live": ["Compare reads one board: give snapshot=<slug>, or leave live unset."]}
+            )
+        if not cleaned.get("snapshot"):
+            queryset = queryset.filter(snapshot__isnull=True)
+        min_platforms = _bounded_int(request, "min_platforms", 2, 1, 100)
+        limit = _bounded_int(request, "limit", settings.API_PAGE_SIZE, 1, 1000)
+        offset = _bounded_int(request, "offset", 0, 0, 1_000_000)
+        league, week = board_of(cleaned)
+
+        def build():
+            groups = list(
+                line_shopping(queryset, min_platforms=min_platforms)[offset : offset + limit + 1]
+            )
+            next_url = None
+            if len(groups) > limit:
+                groups = groups[:limit]
+                next_url = _replace(request, offset=offset + limit)
+            return {"next": next_url, "results": groups}
+
+        return cached_json(request, scope="compare", league=league, week=week, build=build)
+
+    def _update(self, request, *, partial):
+        market = self.get_object()
+        serializer = self.get_serializer(market, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.update_market(market=market, user=request.user, **serializer.validated_data)
+        return json_response(self._row(market.pk))
+
+    def _row(self, pk):
+        rows = market_rows(PropMarket.objects.filter(pk=pk))
+        if not rows:
+            raise Http404
+        return rows[0]
+
+
+def _replace(request, **params):
+    url = request.build_absolute_uri()
+    for name, value in params.items():
+        url = replace_query_param(url, name, value)
+    return url

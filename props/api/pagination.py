@@ -1,0 +1,205 @@
+"""Keyset (cursor) pagination for prop markets: no COUNT and no OFFSET over the big table.
+
+A page is `ORDER BY <field>, id LIMIT page_size + 1` after the position of the previous page's
+last row, written as a row comparison `(<field>, id) > (value, id)` that PostgreSQL answers from
+the `(<field>, id)`-ordered indexes, so page 1,000 costs what page 1 costs. Cursors are signed
+(a tampered or foreign cursor is a 400, never a 500) and carry the ordering they belong to.
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+CURSOR_PARAM = "cursor"
+PAGE_SIZE_PARAM = "page_size"
+ORDERING_PARAM = "ordering"
+DEFAULT_ORDERING = "player_name"
+# Orderable fields -> how a cursor stores their value (str in JSON) and reads it back.
+ORDERINGS = {
+    "player_name": str,
+    "line": float,
+    "game_date": datetime.datetime.fromisoformat,
+    "updated_at": datetime.datetime.fromisoformat,
+}
+NULLABLE = {"game_date"}
+ORDERING_CHOICES = [f"{sign}{name}" for name in ORDERINGS for sign in ("", "-")]
+_SALT = "props.api.pagination.cursor"
+
+
+def page_size(request):
+    """`page_size` from the query: an integer from 1, capped at API_MAX_PAGE_SIZE."""
+    raw = request.query_params.get(PAGE_SIZE_PARAM)
+    if raw is None:
+        return settings.API_PAGE_SIZE
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationError({PAGE_SIZE_PARAM: ["Must be a whole number of at least 1."]})
+    return min(int(raw), settings.API_MAX_PAGE_SIZE)
+
+
+def ordering(request):
+    value = request.query_params.get(ORDERING_PARAM) or DEFAULT_ORDERING
+    if value not in ORDERING_CHOICES:
+        raise ValidationError(
+            {
+                ORDERING_PARAM: [
+                    f"Unknown ordering {value!r}; use one of {', '.join(ORDERING_CHOICES)}."
+                ]
+            }
+        )
+    return value
+
+
+class Cursor:
+    """A position in an ordering: the last (or, going back, the first) row's value and id."""
+
+    def __init__(self, ordering, value, row_id, backwards=False):
+        self.ordering, self.value, self.row_id, self.backwards = ordering, value, row_id, backwards
+
+    @classmethod
+    def of_row(cls, ordering, row, backwards=False):
+        value = row[ordering.lstrip("-")]
+        return cls(ordering, value, row["id"], backwards)
+
+    def encode(self):
+        value = self.value.isoformat() if isinstance(self.value, datetime.datetime) else self.value
+        payload = [self.ordering, value, str(self.row_id), self.backwards]
+        return signing.dumps(payload, salt=_SALT, compress=False)
+
+    @classmethod
+    def decode(cls, token, expected_ordering):
+        try:
+            order, value, row_id, backwards = signing.loads(token, salt=_SALT)
+            field = order.lstrip("-")
+            parsed = None if value is None else ORDERINGS[field](value)
+            cursor = cls(order, parsed, uuid.UUID(row_id), bool(backwards))
+        except (signing.BadSignature, ValueError, TypeError, KeyError):
+            raise ValidationError(
+                {CURSOR_PARAM: ["Invalid cursor: use the next/previous links as given."]}
+            ) from None
+        if order != expected_ordering:
+            raise ValidationError(
+                {
+                    CURSOR_PARAM: [
+                        f"This cursor belongs to ordering {order!r}, not {expected_ordering!r}."
+                    ]
+                }
+            )
+        return cursor
+
+
+def ordered(queryset, ordering, *, backwards=False):
+    """`queryset` in `ordering` (ties broken by id); `backwards` reverses it."""
+    field = ordering.lstrip("-")
+    descending = ordering.startswith("-") != backwards
+    if descending:
+        return queryset.order_by(F(field).desc(), F("id").desc())
+    return queryset.order_by(F(field).asc(), F("id").asc())
+
+
+def after(ordering, cursor):
+    """Rows after `cursor` in `ordering` (reversed when the cursor goes backwards).
+
+    PostgreSQL puts NULLs last in ascending and first in descending order; a nullable field's
+    NULL rows are reached after (ascending) or before (descending) every value.
+    """
+    field = ordering.lstrip("-")
+    descending = ordering.startswith("-") != cursor.backwards
+    key = Tuple(F(field), F("id"))
+    position = (cursor.value, cursor.row_id)
+    if cursor.value is None:
+        beyond = Q(
+            **{f"{field}__isnull": True, "id__lt" if descending else "id__gt": cursor.row_id}
+        )
+        return beyond | Q(**{f"{field}__isnull": False}) if descending else beyond
+    if descending:
+        return Q(TupleLessThan(key, position))
+    condition = Q(TupleGreaterThan(key, position))
+    return condition | Q(**{f"{field}__isnull": True}) if field in NULLABLE else condition
+
+
+def page_queryset(queryset, *, ordering, cursor=None, size):
+    """The query of one page: `size + 1` rows (the extra one says whether more follow)."""
+    backwards = bool(cursor and cursor.backwards)
+    page = ordered(queryset, ordering, backwards=backwards)
+    if cursor is not None:
+        page = page.filter(after(ordering, cursor))
+    return page[: size + 1]
+
+
+def paginate(request, queryset, *, rows_of):
+    """One page of `queryset` for `request`: (rows, next_url, previous_url).
+
+    `rows_of(queryset)` turns the page's query into dicts (one query); they must carry `id`
+    and the ordering field."""
+    order = ordering(request)
+    size = page_size(request)
+    token = request.query_params.get(CURSOR_PARAM)
+    cursor = Cursor.decode(token, order) if token else None
+    rows = rows_of(page_queryset(queryset, ordering=order, cursor=cursor, size=size))
+    more = len(rows) > size
+    rows = rows[:size]
+    url = request.build_absolute_uri()
+    if cursor is not None and cursor.backwards:
+        rows.reverse()
+        next_cursor = Cursor.of_row(order, rows[-1]) if rows else None
+        previous_cursor = Cursor.of_row(order, rows[0], backwards=True) if more else None
+    else:
+        next_cursor = Cursor.of_row(order, rows[-1]) if more else None
+        previous_cursor = (
+            Cursor.of_row(order, rows[0], backwards=True) if cursor is not None and rows else None
+        )
+    return rows, _link(url, next_cursor), _link(url, previous_cursor)
+
+
+def _link(url, cursor):
+    if cursor is None:
+        return None
+    return replace_query_param(remove_query_param(url, CURSOR_PARAM), CURSOR_PARAM, cursor.encode())
+
+
+class KeysetPagination:
+    """Describes the cursor pages in the OpenAPI schema (paging itself is `paginate`)."""
+
+    def get_schema_operation_parameters(self, view):
+        def query(name, schema, description):
+            return {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": schema,
+                "description": description,
+            }
+
+        return [
+            query(
+                CURSOR_PARAM,
+                {"type": "string"},
+                "Opaque position from a previous page's `next`/`previous` link.",
+            ),
+            query(
+                PAGE_SIZE_PARAM,
+                {"type": "integer", "minimum": 1},
+                f"Rows per page (default {settings.API_PAGE_SIZE}, capped at "
+                f"{settings.API_MAX_PAGE_SIZE}).",
+            ),
+            query(
+                ORDERING_PARAM,
+                {"type": "string", "enum": ORDERING_CHOICES},
+                f"Sort field, `-` for descending; ties are broken by id. Default "
+                f"`{DEFAULT_ORDERING}`.",
+            ),
+        ]
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }

@@ -1,0 +1,17 @@
+"""The snapshot FilterSet (API list)."""
+
+import django_filters
+
+from ..choices import League
+from ..models import MAX_WEEK, Snapshot
+
+
+class SnapshotFilterSet(django_filters.FilterSet):
+    league = django_filters.ChoiceFilter(choices=League.choices)
+    week = django_filters.NumberFilter(min_value=0, max_value=MAX_WEEK, decimal_places=0)
+    season = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)
+    is_locked = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Snapshot
+        fields = []
