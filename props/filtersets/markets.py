@@ -5,6 +5,7 @@ tests/api/test_prop_market_index_use.py proves it with EXPLAIN on 200k rows).
 """
 
 import django_filters
+from django import forms
 from django.db.models.functions import Lower
 
 from ..choices import League, Platform, Sport
@@ -20,6 +21,30 @@ class BoundedTextFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", MAX_TEXT_FILTER_LENGTH)
         super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (also 1/0, yes/no); anything else is an error rather than no filter."""
+
+    widget = forms.TextInput
+    ACCEPTED = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.ACCEPTED[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError("Use true or false.", code="invalid") from None
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class PropMarketFilterSet(django_filters.FilterSet):
@@ -38,13 +63,13 @@ class PropMarketFilterSet(django_filters.FilterSet):
     player = BoundedTextFilter(
         method="filter_player", help_text="Player name, case-insensitive exact match."
     )
-    is_active = django_filters.BooleanFilter(help_text="true: only active markets.")
+    is_active = StrictBooleanFilter(help_text="true: only active markets.")
     snapshot = django_filters.CharFilter(
         field_name="snapshot__snapshot_id",
         max_length=100,
         help_text="Snapshot slug: that snapshot's markets (an unknown slug matches nothing).",
     )
-    live = django_filters.BooleanFilter(
+    live = StrictBooleanFilter(
         field_name="snapshot",
         lookup_expr="isnull",
         help_text="true: the live board only (markets in no snapshot); false: snapshot markets.",

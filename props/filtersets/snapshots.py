@@ -4,13 +4,14 @@ import django_filters
 
 from ..choices import League
 from ..models import MAX_WEEK, Snapshot
+from .markets import StrictBooleanFilter
 
 
 class SnapshotFilterSet(django_filters.FilterSet):
     league = django_filters.ChoiceFilter(choices=League.choices)
     week = django_filters.NumberFilter(min_value=0, max_value=MAX_WEEK, decimal_places=0)
     season = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)
-    is_locked = django_filters.BooleanFilter()
+    is_locked = StrictBooleanFilter()
 
     class Meta:
         model = Snapshot
