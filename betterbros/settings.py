@@ -40,11 +40,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "betterbros",
     "accounts",
     "props",
 ]
 
 MIDDLEWARE = [
+    "betterbros.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,10 +132,12 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
                 # A Redis outage degrades to cache misses served from PostgreSQL, not errors.
                 "IGNORE_EXCEPTIONS": True,
+                # Logs an outage once when it starts and once when it ends (not per call).
+                "CONNECTION_POOL_CLASS": "betterbros.redis_outage.OutageReportingConnectionPool",
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
     # Sessions live in the database and are cached in Redis, so they survive a Redis outage.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -238,6 +242,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Probes call the health checks over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
+# --- Operations ------------------------------------------------------------------------------
+
+# Seconds /health/ready/ and check_connections wait for each dependency.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""`/health/live/` and `/health/ready/`: what load balancers and orchestrators probe.
+
+`live` answers without I/O: the process is up. `ready` checks PostgreSQL and Redis
+(`betterbros.connections.check_all_connections`) and answers 200 when all are healthy, 503 when
+any is not. `?verbose=1` adds the database's figures (server version, size, pool) for staff
+callers, authenticated like the API (token, JWT or session).
+"""
+
+from django.db import DatabaseError
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+from .connections import check_all_connections, get_db_info
+
+
+@never_cache
+@require_safe
+def live(request):
+    return JsonResponse({"status": "alive"})
+
+
+@never_cache
+@require_safe
+def ready(request):
+    report = check_all_connections()
+    healthy = report["status"] == "healthy"
+    if healthy and request.GET.get("verbose") == "1" and _is_staff_caller(request):
+        try:
+            report["database_info"] = get_db_info()
+        except DatabaseError as error:
+            report["database_info"] = {"error": str(error)}
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def _is_staff_caller(request):
+    """Whether the request authenticates, as the API would, as a staff user."""
+    authenticators = [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    try:
+        user = Request(request, authenticators=authenticators).user
+    except (APIException, DatabaseError):
+        return False
+    return bool(user and user.is_authenticated and user.is_staff)

@@ -1,0 +1,39 @@
+"""Gunicorn's settings, from the environment (every variable is in `.env.example`).
+
+Used by the Dockerfile (`gunicorn -c gunicorn.conf.py betterbros.wsgi`). Read with django-environ
+like the Django settings, but here: gunicorn reads this file before Django starts.
+"""
+
+import multiprocessing
+from pathlib import Path
+
+import environ
+
+env = environ.Env()
+
+bind = env.str("GUNICORN_BIND", default="0.0.0.0:8000")
+workers = env.int("GUNICORN_WORKERS", default=multiprocessing.cpu_count() * 2 + 1)
+threads = env.int("GUNICORN_THREADS", default=1)
+# A worker silent for this long is killed and replaced; requests must finish well within it.
+timeout = env.int("GUNICORN_TIMEOUT", default=30)
+graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
+keepalive = env.int("GUNICORN_KEEPALIVE", default=5)
+# Recycling workers bounds the memory a slow leak can take.
+max_requests = env.int("GUNICORN_MAX_REQUESTS", default=1000)
+max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=100)
+
+# "-" is stdout; an empty value turns the access log off.
+accesslog = env.str("GUNICORN_ACCESS_LOG", default="-") or None
+access_log_format = env.str(
+    "GUNICORN_ACCESS_LOG_FORMAT",
+    default='%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"',
+)
+errorlog = "-"
+loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
+
+# The proxy in front (which sets X-Forwarded-Proto) may connect from these addresses.
+forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1")
+
+# Heartbeat files on tmpfs: a container's overlay filesystem can stall them.
+if Path("/dev/shm").is_dir():
+    worker_tmp_dir = "/dev/shm"
