@@ -13,7 +13,9 @@ admin's upload both call `run_import`.
 import sys
 import time
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from ..cache import invalidate_boards
@@ -180,6 +182,9 @@ def _write(
     writer = writer_class(connection)
     reason = f"import {report.source_name}"[:100]
     user_pk = getattr(user, "pk", None)
+    # One timestamp for the whole import (created_at, updated_at, history_date), taken here
+    # rather than the database's now(), which is frozen at the start of an outer transaction.
+    now = timezone.now()
     try:
         with transaction.atomic():
             target = _existing_snapshot(slug, create_snapshot, report)
@@ -190,16 +195,16 @@ def _write(
             if not staged:
                 raise ImportFailed(_nothing_message(report), report)
             if slug and target is None:
-                target = _create_snapshot(slug, writer, defaults, user)
+                target = _create_snapshot(slug, writer, defaults, user, report)
             snapshot_pk = target.pk if target else None
             report.created, report.updated = writer.merge(
-                snapshot_pk=snapshot_pk, user_pk=user_pk, reason=reason
+                snapshot_pk=snapshot_pk, user_pk=user_pk, reason=reason, now=now
             )
             report.unchanged = staged - report.duplicates - report.created - report.updated
             pairs = [(league, week) for league, week, _ in writer.league_weeks()]
             if deactivate_missing:
                 report.deactivated, gone = writer.deactivate_missing(
-                    snapshot_pk=snapshot_pk, user_pk=user_pk, reason=reason
+                    snapshot_pk=snapshot_pk, user_pk=user_pk, reason=reason, now=now
                 )
                 pairs += gone
             writer.drop()
@@ -229,15 +234,23 @@ def _existing_snapshot(slug, create_snapshot, report):
     return target
 
 
-def _create_snapshot(slug, writer, defaults, user):
+def _create_snapshot(slug, writer, defaults, user, report):
     league, week, _ = writer.league_weeks()[0]
-    return Snapshot.objects.create(
+    snapshot = Snapshot(
         snapshot_id=slug,
         league=defaults.league or league,
         week=defaults.week if defaults.week is not None else week,
         season=defaults.season,
         description="Created by an import.",
     )
+    try:
+        snapshot.full_clean()
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise ImportFailed(f"Cannot create snapshot '{slug}': {problems}", report) from None
+    snapshot._history_user = user
+    snapshot.save()
+    return snapshot
 
 
 def _reject_duplicates(writer, report):

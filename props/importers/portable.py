@@ -5,7 +5,6 @@ memory, which suits the demo-sized boards this path exists for."""
 from collections import Counter
 
 import orjson
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import PropMarket
@@ -45,10 +44,9 @@ class PortableWriter:
         counts = Counter((values["league"], values["week"]) for _, values in self.rows)
         return [(league, week, n) for (league, week), n in counts.most_common()]
 
-    def merge(self, *, snapshot_pk, user_pk, reason):
+    def merge(self, *, snapshot_pk, user_pk, reason, now):
         board = PropMarket.objects.in_board(snapshot_pk)
         created, updated = [], []
-        now = timezone.now()
         for start in range(0, len(self.rows), BATCH):
             batch = [values for _, values in self.rows[start : start + BATCH]]
             existing = {
@@ -60,7 +58,11 @@ class PortableWriter:
             for values in batch:
                 market = existing.get((values["platform"], values["external_id"]))
                 if market is None:
-                    created.append(PropMarket(snapshot_id=snapshot_pk, **values))
+                    created.append(
+                        PropMarket(
+                            snapshot_id=snapshot_pk, created_at=now, updated_at=now, **values
+                        )
+                    )
                 elif any(getattr(market, name) != values[name] for name in COMPARED):
                     for name in COMPARED:
                         setattr(market, name, values[name])
@@ -73,7 +75,7 @@ class PortableWriter:
         )
         return len(created), len(updated)
 
-    def deactivate_missing(self, *, snapshot_pk, user_pk, reason):
+    def deactivate_missing(self, *, snapshot_pk, user_pk, reason, now):
         keys = {(values["platform"], values["external_id"]) for _, values in self.rows}
         scopes = {(v["platform"], v["league"], v["week"]) for _, v in self.rows}
         gone = []
@@ -84,7 +86,6 @@ class PortableWriter:
                 .filter(platform=platform, league=league, week=week)
             )
             gone += [m for m in candidates if (m.platform, m.external_id) not in keys]
-        now = timezone.now()
         for market in gone:
             market.is_active = False
             market.updated_at = now

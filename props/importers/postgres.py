@@ -88,7 +88,7 @@ class PostgresWriter:
             ).format(self.staging)
         )
 
-    def merge(self, *, snapshot_pk, user_pk, reason):
+    def merge(self, *, snapshot_pk, user_pk, reason, now):
         """Upsert the staged rows into the board; return (created, updated)."""
         board = (
             sql.SQL("(snapshot_id, platform, external_id) WHERE snapshot_id IS NOT NULL")
@@ -99,16 +99,16 @@ class PostgresWriter:
             """
             WITH upserted AS (
                 INSERT INTO {market} AS m (id, snapshot_id, {columns}, created_at, updated_at)
-                SELECT gen_random_uuid(), %(snapshot)s, {columns}, now(), now()
+                SELECT gen_random_uuid(), %(snapshot)s, {columns}, %(now)s, %(now)s
                   FROM {staging}
                 ON CONFLICT {board} AND external_id IS NOT NULL DO UPDATE
-                   SET {assignments}, updated_at = now()
+                   SET {assignments}, updated_at = %(now)s
                  WHERE ({current}) IS DISTINCT FROM ({incoming})
                 RETURNING m.*, (m.xmax = 0) AS was_created
             ), history AS (
                 INSERT INTO {history} ({market_columns}, history_date, history_type,
                                        history_user_id, history_change_reason)
-                SELECT {market_columns}, now(), CASE WHEN was_created THEN '+' ELSE '~' END,
+                SELECT {market_columns}, %(now)s, CASE WHEN was_created THEN '+' ELSE '~' END,
                        %(user)s, %(reason)s
                   FROM upserted
             )
@@ -129,11 +129,11 @@ class PostgresWriter:
             incoming=_ids(COMPARED, "excluded"),
         )
         created, updated = self._execute(
-            query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason}
+            query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason, "now": now}
         )[0]
         return created, updated
 
-    def deactivate_missing(self, *, snapshot_pk, user_pk, reason):
+    def deactivate_missing(self, *, snapshot_pk, user_pk, reason, now):
         """Deactivate the board's active markets of the staged platforms/leagues/weeks that the
         file no longer has; return (count, [(league, week)])."""
         board = (
@@ -145,7 +145,7 @@ class PostgresWriter:
             """
             WITH scope AS (SELECT DISTINCT platform, league, week FROM {staging}),
             gone AS (
-                UPDATE {market} m SET is_active = false, updated_at = now()
+                UPDATE {market} m SET is_active = false, updated_at = %(now)s
                   FROM scope
                  WHERE {board} AND m.is_active
                    AND m.platform = scope.platform AND m.league = scope.league
@@ -157,7 +157,7 @@ class PostgresWriter:
             ), history AS (
                 INSERT INTO {history} ({market_columns}, history_date, history_type,
                                        history_user_id, history_change_reason)
-                SELECT {market_columns}, now(), '~', %(user)s, %(reason)s FROM gone
+                SELECT {market_columns}, %(now)s, '~', %(user)s, %(reason)s FROM gone
             )
             SELECT league, week, count(*) FROM gone GROUP BY league, week
             """
@@ -168,7 +168,9 @@ class PostgresWriter:
             board=board,
             market_columns=_ids(MARKET_COLUMNS),
         )
-        found = self._execute(query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason})
+        found = self._execute(
+            query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason, "now": now}
+        )
         return sum(count for _, _, count in found), [(league, week) for league, week, _ in found]
 
     def drop(self):

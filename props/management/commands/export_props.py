@@ -1,0 +1,110 @@
+"""Export prop markets as CSV or JSON lines, the formats `import_props` reads back.
+
+    python manage.py export_props --league NFL --week 5 -o nfl-week-5.csv
+    python manage.py export_props --snapshot nfl-week-5-2024 --format jsonl > board.jsonl
+
+The filters are the API's (`props.filtersets.PropMarketFilterSet`), one option per filter
+(range filters as --line-min/--line-max, --game-date-after/--game-date-before). One board per
+export: the live board unless --snapshot (or --live false) says otherwise.
+"""
+
+import contextlib
+import csv
+
+import orjson
+from django.core.management.base import BaseCommand, CommandError
+
+from props.filtersets.markets import PropMarketFilterSet
+from props.importers.csv import COLUMNS
+from props.models import PropMarket
+
+CHUNK = 5000
+
+
+def _filter_options():
+    """(query parameter, help) for every filter of the FilterSet, range filters split."""
+    for name, declared in PropMarketFilterSet.base_filters.items():
+        suffixes = getattr(declared.field.widget, "suffixes", None)
+        help_text = declared.extra.get("help_text", "")
+        if suffixes:
+            for suffix in suffixes:
+                yield f"{name}_{suffix}", help_text
+        else:
+            yield name, help_text
+
+
+class Command(BaseCommand):
+    help = "Export prop markets (CSV or JSON lines) with the API's filters; re-importable."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+        parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+        for parameter, help_text in _filter_options():
+            parser.add_argument(
+                "--" + parameter.replace("_", "-"), dest=f"filter_{parameter}", help=help_text
+            )
+
+    def handle(self, *args, **options):
+        data = {
+            key.removeprefix("filter_"): value
+            for key, value in options.items()
+            if key.startswith("filter_") and value is not None
+        }
+        if "snapshot" not in data:
+            data.setdefault("live", "true")
+        filterset = PropMarketFilterSet(data, queryset=PropMarket.objects.all())
+        if not filterset.is_valid():
+            problems = "; ".join(
+                f"--{field.replace('_', '-')}: {' '.join(errors)}"
+                for field, errors in filterset.errors.items()
+            )
+            raise CommandError(f"Invalid filter: {problems}")
+        markets = (
+            filterset.qs.order_by("league", "week", "platform", "external_id")
+            .values_list(*COLUMNS)
+            .iterator(chunk_size=CHUNK)
+        )
+        output = (
+            open(options["output"], "w", newline="", encoding="utf-8")  # noqa: SIM115
+            if options["output"]
+            else contextlib.nullcontext(self.stdout)
+        )
+        write = _write_jsonl if options["format"] == "jsonl" else _write_csv
+        try:
+            with output as handle:
+                count = write(markets, handle)
+        except BrokenPipeError:  # the reader (e.g. `| head`) has had enough
+            return
+        self.stderr.write(f"Exported {count} markets ({options['format']}).")
+
+
+def _write_csv(markets, handle):
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for values in markets:
+        writer.writerow(
+            [_csv_value(name, value) for name, value in zip(COLUMNS, values, strict=True)]
+        )
+        count += 1
+    return count
+
+
+def _csv_value(name, value):
+    if value is None:
+        return ""
+    if name == "extra_metadata":
+        return orjson.dumps(value).decode()
+    if name == "is_active":
+        return "true" if value else "false"
+    if name == "game_date":
+        return value.isoformat()
+    return value
+
+
+def _write_jsonl(markets, handle):
+    count = 0
+    for values in markets:
+        handle.write(orjson.dumps(dict(zip(COLUMNS, values, strict=True))).decode() + "\n")
+        count += 1
+    return count
