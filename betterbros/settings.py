@@ -6,6 +6,7 @@ Every variable is listed, with its default, in `.env.example`.
 """
 
 import copy
+import tempfile
 from pathlib import Path
 
 import environ
@@ -169,6 +170,18 @@ JWT_LEEWAY_SECONDS = env.int("JWT_LEEWAY_SECONDS", default=30)
 # --- Product rules ----------------------------------------------------------------------------
 
 FREE_TIER_MAX_SAVED_SLIPS = env.int("FREE_TIER_MAX_SAVED_SLIPS", default=20)
+
+# --- Admin imports ----------------------------------------------------------------------------
+
+# Uploads wait here between the admin's preview and confirmation (shared by every web process).
+ADMIN_IMPORT_DIR = Path(
+    env.str("ADMIN_IMPORT_DIR", default="")
+    or Path(tempfile.gettempdir()) / "betterbros-admin-imports"
+)
+# Seconds a preview stays confirmable; older uploads are removed.
+ADMIN_IMPORT_MAX_AGE = env.int("ADMIN_IMPORT_MAX_AGE", default=3600)
+# Largest file the admin accepts (bigger boards go through `manage.py import_props`).
+ADMIN_IMPORT_MAX_MB = env.int("ADMIN_IMPORT_MAX_MB", default=100)
 
 # --- Internationalisation ---------------------------------------------------------------------
 

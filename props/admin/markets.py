@@ -1,0 +1,314 @@
+"""Prop markets in the admin: the table staff live in (a million rows).
+
+Every write goes through the market services (`create_market`, `update_market`,
+`delete_market`) or the set-based bulk functions of `props.admin.bulk`, which refuse locked
+snapshots and invalidate the board cache. Markets of a locked snapshot are read-only on every
+path: change page, list_editable rows, bulk actions, delete, history revert.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import PropMarket
+from ..services import SnapshotLocked
+from ..services.markets import create_market, delete_market, update_market
+from . import bulk
+from .base import BaseAdmin, refusal_message, selection_context
+from .filters import BoardFilter, MarketTypeFilter, SeasonFilter, WeekFilter
+from .forms import MoveToSnapshotForm, PropMarketAdminForm, PropMarketRowForm
+from .import_export import ExportView, ImportViews
+from .locking import is_in_locked_snapshot, lock_notice
+
+# Fields a service is given on create; the rest (timestamps) the model fills in.
+CREATE_FIELDS = [
+    field.name
+    for field in PropMarket._meta.concrete_fields
+    if field.name not in {"created_at", "updated_at"}
+]
+# The delete confirmation lists at most this many markets by name, then a count.
+LISTED_ON_DELETE = 50
+
+
+@admin.register(PropMarket)
+class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
+    form = PropMarketAdminForm
+    change_list_template = "admin/props/propmarket/change_list.html"
+    change_form_template = "admin/props/propmarket/change_form.html"
+    list_display = [
+        "player_name",
+        "market_type",
+        "line",
+        "odds",
+        "is_active",
+        "platform",
+        "league",
+        "week",
+        "team",
+        "board",
+        "game_date",
+    ]
+    list_display_links = ["player_name"]
+    list_editable = ["line", "odds", "is_active"]
+    list_filter = [
+        "league",
+        WeekFilter,
+        SeasonFilter,
+        "platform",
+        MarketTypeFilter,
+        "is_active",
+        BoardFilter,
+        ("snapshot", admin.RelatedFieldListFilter),
+    ]
+    # ^ is istartswith and = is iexact: both can use an index, unlike icontains.
+    search_fields = ["^player_name", "=team", "=snapshot__snapshot_id", "=external_id"]
+    search_help_text = (
+        "Player name (starts with), team, snapshot slug or external id (exact, any case)."
+    )
+    sortable_by = ["player_name", "market_type", "platform", "week", "is_active", "game_date"]
+    list_select_related = ["snapshot"]
+    autocomplete_fields = ["snapshot"]
+    readonly_fields = ["created_at", "updated_at"]
+    history_list_display = ["line", "odds", "is_active", "snapshot"]
+    actions = ["activate", "deactivate", "move_to_snapshot"]
+    delete_selected_confirmation_template = (
+        "admin/props/propmarket/delete_selected_confirmation.html"
+    )
+    fieldsets = [
+        (None, {"fields": ["snapshot", "league", "week", "season", "sport", "platform"]}),
+        ("Player", {"fields": ["player_name", "player_id", "position", "team", "opponent"]}),
+        (
+            "Market",
+            {
+                "fields": [
+                    "market_type",
+                    "stat_category",
+                    "line",
+                    "odds",
+                    "american_odds",
+                    "is_active",
+                ]
+            },
+        ),
+        ("Game", {"fields": ["game_id", "game_date"]}),
+        ("Source", {"fields": ["external_id", "extra_metadata", "created_at", "updated_at"]}),
+    ]
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        # The snapshot is needed to know whether a row is editable (also on list_editable POSTs,
+        # which do not go through list_select_related).
+        return super().get_queryset(request).select_related("snapshot")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        # Every search field is a one-to-one lookup: no join can duplicate a row.
+        return queryset, False
+
+    @admin.display(description="Board", ordering="snapshot__snapshot_id")
+    def board(self, market):
+        if market.snapshot_id is None:
+            return "live"
+        if market.snapshot.is_locked:
+            return format_html(
+                '<span class="locked-board" title="{}">🔒 {}</span>',
+                SnapshotLocked(market.snapshot.snapshot_id),
+                market.snapshot.snapshot_id,
+            )
+        return market.snapshot.snapshot_id
+
+    # --- what is editable ---------------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if is_in_locked_snapshot(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if is_in_locked_snapshot(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", PropMarketRowForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A read-only page has no American odds input to show.
+            return [
+                (
+                    name,
+                    {**options, "fields": [f for f in options["fields"] if f != "american_odds"]},
+                )
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if is_in_locked_snapshot(obj):
+            context["lock_notice"] = lock_notice(obj.snapshot)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- writing (through the services) -------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Compared with the stored row rather than the form's initial values, so that a
+            # history revert (whose form starts from the old version) saves what differs.
+            current = PropMarket.objects.get(pk=obj.pk)
+            changes = {
+                name: getattr(obj, name)
+                for name in CREATE_FIELDS
+                if getattr(obj, name) != getattr(current, name)
+            }
+            if changes:
+                update_market(market=obj, user=request.user, **changes)
+        else:
+            create_market(user=request.user, **{name: getattr(obj, name) for name in CREATE_FIELDS})
+            obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        delete_market(market=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        bulk.delete_markets(queryset=queryset, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """A summary instead of one line per market (a selection can be the whole table), and
+        a refusal naming the locked snapshot if any selected market is in one."""
+        markets = list(objs[: LISTED_ON_DELETE + 1]) if not isinstance(objs, list) else objs
+        count = objs.count() if not isinstance(objs, list) else len(objs)
+        listed = [f"Prop market: {market}" for market in markets[:LISTED_ON_DELETE]]
+        if count > LISTED_ON_DELETE:
+            listed.append(f"… and {count - LISTED_ON_DELETE} more prop markets")
+        locked = locked_snapshot_in(objs)
+        perms_needed = {f"prop markets of locked snapshot {locked}"} if locked else set()
+        return listed, {PropMarket._meta.verbose_name_plural: count}, perms_needed, []
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting to an old version is a write: refused like any other on a locked market."""
+        return self._refusals_as_messages(
+            request, self._history_form_view, object_id, version_id, extra_context
+        )
+
+    def _history_form_view(self, request, object_id, version_id, extra_context):
+        if request.method == "POST":
+            market = self.get_object(request, object_id)
+            if market is None or not self.has_change_permission(request, market):
+                raise PermissionDenied
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            # Same name (the confirmation page posts it back), but says why locked markets
+            # cannot go, and confirms a select-all without listing every id.
+            _, name, description = actions["delete_selected"]
+            actions[name] = (type(self).delete_selected_markets, name, description)
+        return actions
+
+    @admin.action(description="Activate selected prop markets", permissions=["change"])
+    def activate(self, request, queryset):
+        self._bulk(request, bulk.set_markets_active, queryset, active=True, verb="activated")
+
+    @admin.action(description="Deactivate selected prop markets", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._bulk(request, bulk.set_markets_active, queryset, active=False, verb="deactivated")
+
+    @admin.action(description="Move selected prop markets to a snapshot…", permissions=["change"])
+    def move_to_snapshot(self, request, queryset):
+        form = MoveToSnapshotForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            target = form.cleaned_data["snapshot"]
+            name = target.snapshot_id if target else "the live board"
+            self._bulk(
+                request, bulk.move_markets, queryset, snapshot=target, verb=f"moved to {name}"
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/props/propmarket/move_to_snapshot.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Move prop markets to a snapshot",
+                "opts": self.opts,
+                "form": form,
+                "queryset": queryset,
+                "count": queryset.count(),
+                **selection_context(request),
+                "action": "move_to_snapshot",
+                "locked": locked_snapshot_in(queryset),
+            },
+        )
+
+    def delete_selected_markets(self, request, queryset):
+        locked = locked_snapshot_in(queryset)
+        if locked:
+            self.message_user(
+                request, f"{SnapshotLocked(locked)} Nothing was deleted.", messages.ERROR
+            )
+            return None
+        response = delete_selected(self, request, queryset)
+        if response is not None:
+            response.context_data.update(selection_context(request))
+        return response
+
+    def _bulk(self, request, operation, queryset, *, verb, **kwargs):
+        try:
+            changed = operation(queryset=queryset, user=request.user, **kwargs)
+        except (SnapshotLocked, IntegrityError) as exc:
+            message = refusal_message(exc) or (
+                "Some of these markets are already in the target (same platform and external "
+                "id), so none was moved."
+            )
+            self.message_user(request, f"{message} Nothing was changed.", messages.ERROR)
+            return
+        self.message_user(request, f"{changed} prop market(s) {verb}.", messages.SUCCESS)
+
+    # --- import and export --------------------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        imports = ImportViews(self)
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(imports.upload),
+                name=f"{prefix}_import",
+            ),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(imports.confirm),
+                name=f"{prefix}_import_confirm",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(ExportView(self).as_response),
+                name=f"{prefix}_export",
+            ),
+            *super().get_urls(),
+        ]
+
+
+def locked_snapshot_in(markets) -> str | None:
+    """The slug of a locked snapshot holding one of these markets (a queryset or a list), or
+    None."""
+    if isinstance(markets, list):
+        return next((m.snapshot.snapshot_id for m in markets if is_in_locked_snapshot(m)), None)
+    slugs = (
+        markets.filter(snapshot__is_locked=True)
+        .order_by()
+        .values_list("snapshot__snapshot_id", flat=True)[:1]
+    )
+    return next(iter(slugs), None)
