@@ -1,8 +1,9 @@
 """The API's error format: 400 `{"field": ["message"]}`; other errors `{"detail": "…"}`.
 
-Domain exceptions from the services become 409, the lock trigger's refusal (when something
-reaches the database without going through a service) too, a Django ValidationError becomes a
-400 with field errors, and a database that cannot be reached becomes a 503 — never a 500.
+Domain exceptions from the services become 409 (a tier limit 403), the lock trigger's refusal
+(when something reaches the database without going through a service) too, a Django
+ValidationError becomes a 400 with field errors, and a database that cannot be reached becomes
+a 503 — never a 500.
 """
 
 import logging
@@ -16,6 +17,7 @@ from props.services.errors import (
     DomainError,
     InvalidTransition,
     SnapshotLocked,
+    TierLimitReached,
     lock_violation_slug,
 )
 
@@ -38,6 +40,8 @@ def api_exception(exc):
     """The DRF exception a non-DRF exception stands for, or None."""
     if isinstance(exc, InvalidTransition):
         return exceptions.ValidationError({"status": [str(exc)]})
+    if isinstance(exc, TierLimitReached):
+        return exceptions.PermissionDenied(str(exc))
     if isinstance(exc, DomainError):
         return Conflict(str(exc))
     if isinstance(exc, DjangoValidationError):

@@ -5,12 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import UserViewSet
+from props.api.experiments import ExperimentViewSet
 from props.api.markets import PropMarketViewSet
+from props.api.slips import SavedSlipViewSet
 from props.api.snapshots import SnapshotViewSet
 
 router = DefaultRouter()
 # Resources are registered here, e.g. router.register("snapshots", SnapshotViewSet).
 router.register("users", UserViewSet, basename="user")
+router.register("experiments", ExperimentViewSet, basename="experiment")
+router.register("saved-slips", SavedSlipViewSet, basename="saved-slip")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
 router.register("prop-markets", PropMarketViewSet, basename="prop-market")
 

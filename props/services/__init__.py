@@ -4,11 +4,17 @@ Callers translate the domain exceptions of `props.services.errors`: 409 in the A
 in the admin, exit code 1 in a command.
 """
 
-from .errors import DomainError, InvalidTransition, SlipAlreadyPlaced, SnapshotLocked
+from .errors import (
+    DomainError,
+    InvalidTransition,
+    SlipAlreadyPlaced,
+    SnapshotLocked,
+    TierLimitReached,
+)
 from .experiments import transition_experiment, update_experiment_metrics
 from .locking import ensure_unlocked, lock_snapshot, unlock_snapshot
 from .markets import create_market, delete_market, delete_props_created_before, update_market
-from .slips import place_slip
+from .slips import create_saved_slip, place_slip
 from .snapshots import capture_snapshot, delete_snapshot, update_snapshot
 
 __all__ = [
@@ -16,8 +22,10 @@ __all__ = [
     "InvalidTransition",
     "SlipAlreadyPlaced",
     "SnapshotLocked",
+    "TierLimitReached",
     "capture_snapshot",
     "create_market",
+    "create_saved_slip",
     "delete_market",
     "delete_props_created_before",
     "delete_snapshot",

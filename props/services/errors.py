@@ -22,6 +22,10 @@ class SlipAlreadyPlaced(DomainError):
     pass
 
 
+class TierLimitReached(DomainError):
+    """The user's subscription tier does not allow this (the API answers 403)."""
+
+
 LOCK_CONSTRAINT = "snapshot_locked"
 
 

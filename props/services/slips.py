@@ -1,10 +1,37 @@
 """Saved slips."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import SubscriptionTier
+
 from ..models import SavedSlip
-from .errors import SlipAlreadyPlaced
+from .errors import SlipAlreadyPlaced, TierLimitReached
+
+
+def create_saved_slip(*, user, **fields) -> SavedSlip:
+    """Save a slip for `user`; a free-tier user keeps at most FREE_TIER_MAX_SAVED_SLIPS.
+
+    The user's row is locked before counting, so concurrent saves by one user are serialized
+    and cannot both pass the cap. Raises TierLimitReached beyond it.
+    """
+    with transaction.atomic():
+        tier = (
+            get_user_model()
+            .objects.select_for_update(no_key=True)
+            .filter(pk=user.pk)
+            .values_list("subscription_tier", flat=True)
+            .get()
+        )
+        limit = settings.FREE_TIER_MAX_SAVED_SLIPS
+        if tier == SubscriptionTier.FREE and SavedSlip.objects.filter(user=user).count() >= limit:
+            raise TierLimitReached(
+                f"Free accounts keep at most {limit} saved slips: delete one, or upgrade to "
+                "Pro to save more."
+            )
+        return SavedSlip.objects.create(user=user, **fields)
 
 
 def place_slip(*, slip) -> SavedSlip:

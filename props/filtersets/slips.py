@@ -1,0 +1,36 @@
+"""The saved-slip FilterSet: snapshot slug, platform, placed or not, EV range; ordering."""
+
+import django_filters
+
+from ..choices import Platform
+from ..models import SavedSlip
+
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+
+class SavedSlipFilterSet(django_filters.FilterSet):
+    snapshot = django_filters.CharFilter(
+        field_name="snapshot__snapshot_id",
+        max_length=100,
+        help_text="Snapshot slug (an unknown slug matches nothing).",
+    )
+    platform = django_filters.ChoiceFilter(choices=Platform.choices)
+    # A typed choice rather than BooleanFilter, which ignores values it cannot read.
+    is_placed = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES,
+        coerce=lambda value: value == "true",
+        help_text="true: placed slips only; false: not yet placed.",
+    )
+    ev = django_filters.RangeFilter(help_text="Expected value range: ev_min / ev_max (inclusive).")
+    user = django_filters.UUIDFilter(
+        field_name="user_id", help_text="Owner's id (useful to staff; users only see their own)."
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=["created_at", "ev", "stake", "placed_at", "name"],
+        help_text="Sort key, `-` for descending: created_at, ev, stake, placed_at, name. "
+        "Default `-created_at`.",
+    )
+
+    class Meta:
+        model = SavedSlip
+        fields = []
