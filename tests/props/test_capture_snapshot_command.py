@@ -1,0 +1,61 @@
+"""`capture_snapshot`: parses, calls the capture service, and says what it did."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from props.models import PropMarket, Snapshot
+from tests.factories import PropMarketFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def capture(*args):
+    out = io.StringIO()
+    call_command("capture_snapshot", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_capture_copies_the_live_league_week_into_a_new_snapshot():
+    PropMarketFactory.create_batch(3, league="NFL", week=5)
+    PropMarketFactory(league="NFL", week=6)
+    PropMarketFactory(league="NBA", week=5, market_type="points")
+
+    output = capture("nfl-week-5-2024", "--league", "NFL", "--week", "5", "--season", "2024")
+
+    snapshot = Snapshot.objects.get(snapshot_id="nfl-week-5-2024")
+    assert not snapshot.is_locked
+    assert snapshot.prop_markets.count() == 3
+    assert PropMarket.objects.live().count() == 5
+    assert "Captured 3 markets of NFL week 5 into snapshot 'nfl-week-5-2024' (open)." in output
+
+
+def test_capture_with_lock_locks_it_and_records_who(staff_user):
+    PropMarketFactory()
+
+    output = capture(
+        "nfl-final", "--league", "NFL", "--week", "5", "--lock", "--user", staff_user.email
+    )
+
+    snapshot = Snapshot.objects.get(snapshot_id="nfl-final")
+    assert (snapshot.is_locked, snapshot.locked_by) == (True, staff_user)
+    assert "(locked)" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["taken", "--league", "NFL", "--week", "5"], "already exists"),
+        (["bad slug!", "--league", "NFL", "--week", "5"], "Invalid slug"),
+        (["new", "--league", "NFL", "--week", "99"], "--week must be between 0 and 60"),
+        (["new", "--league", "NFL", "--week", "5", "--user", "x@example.com"], "No user"),
+    ],
+)
+def test_capture_refuses_bad_input_with_a_message_and_changes_nothing(args, message):
+    Snapshot.objects.create(snapshot_id="taken", league="NFL", week=5)
+
+    with pytest.raises(CommandError, match=message):
+        capture(*args)
+
+    assert Snapshot.objects.count() == 1
