@@ -1,0 +1,91 @@
+"""Profile the prop-market list in-process with pyinstrument: where a request's time goes.
+
+Calls the project's real WSGI application (every middleware, authentication, throttling, the
+view) with the benchmark's request and a real token, N times, under pyinstrument; prints the
+call tree and writes an HTML profile to bench/results/. Same database, Redis and settings as
+the `api` contenders of http_bench.py (CACHE_TTL=0: every request misses the list cache; run
+with --cached for the cached path).
+
+Usage: .venv/bin/python bench/profile_api.py [--cached] [--requests 500]
+"""
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cached", action="store_true")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--all", action="store_true", help="Show library frames too.")
+    parser.add_argument("--flat", action="store_true", help="Functions by their own time.")
+    parser.add_argument("--path", default="/api/v1/prop-markets/")
+    parser.add_argument("--query", default="league=NFL&week=5&is_active=true&page_size=100")
+    args = parser.parse_args()
+
+    database = os.environ.get("BENCH_DATABASE", "bb_bench")
+    os.environ.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
+            "DJANGO_READ_DOT_ENV_FILE": "false",
+            "CACHE_TTL": os.environ.get("CACHE_TTL", "300" if args.cached else "0"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    from pyinstrument import Profiler
+
+    from betterbros.wsgi import application
+
+    tokens = (ROOT / "bench" / "data" / "tokens.txt").read_text().split()
+
+    def request(number):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": args.path,
+            "QUERY_STRING": args.query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "HTTP_AUTHORIZATION": f"Token {tokens[number % len(tokens)]}",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "wsgi.version": (1, 0),
+        }
+        statuses = []
+        body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{statuses[0]}: {body[:300]!r}")
+
+    for number in range(20):  # warm the connections, caches and imports
+        request(number)
+    profiler = Profiler(interval=0.0005)
+    started = time.perf_counter()
+    with profiler:
+        for number in range(args.requests):
+            request(number)
+    elapsed = time.perf_counter() - started
+    print(f"{args.requests} requests, {elapsed / args.requests * 1000:.2f} ms each (profiled)")
+    print(profiler.output_text(unicode=True, show_all=args.all, flat=args.flat))
+    out = ROOT / "bench" / "results" / f"profile-{'cached' if args.cached else 'uncached'}.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_html())
+    print(f"HTML profile: {out}")
+
+
+if __name__ == "__main__":
+    main()
