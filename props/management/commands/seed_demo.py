@@ -1,20 +1,24 @@
-"""Load a realistic demo: users of each tier, a live board across leagues and platforms, an open
-and a locked snapshot, experiments and saved slips. Idempotent: a second run changes nothing.
+"""Load a realistic demo: users of each tier, a live board across leagues and platforms (loaded
+through the importer, as a feed would be), an open and a locked snapshot, experiments and saved
+slips. Idempotent: a second run changes nothing. Works on SQLite (the README's `make run`).
 
 Prints the demo staff login for the admin.
 """
 
+import io
 import random
 from datetime import timedelta
 
+import orjson
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import SubscriptionTier
 from accounts.models import User
-from props.choices import SPORT_OF_LEAGUE, ExperimentStatus, League, Platform, RiskMode
-from props.models import Experiment, PropMarket, SavedSlip, Snapshot
+from props.choices import ExperimentStatus, League, Platform, RiskMode
+from props.importers import run_import
+from props.models import Experiment, SavedSlip, Snapshot
 from props.services import capture_snapshot
 
 STAFF_EMAIL = "staff@betterbros.example"
@@ -103,38 +107,7 @@ class Command(BaseCommand):
             )
             for tier in SubscriptionTier.values
         ]
-        kickoff = timezone.now().replace(hour=18, minute=0, second=0, microsecond=0)
-        markets = []
-        for league, (week, season, stats, teams) in BOARDS.items():
-            for team_index, team in enumerate(teams):
-                opponent = teams[team_index ^ 1] if team_index ^ 1 < len(teams) else teams[0]
-                for number in range(PLAYERS_PER_TEAM):
-                    player = f"{team} Player {number + 1}"
-                    for stat, typical in stats.items():
-                        base = max(0.5, round(typical * rng.uniform(0.6, 1.4) * 2) / 2)
-                        for platform in PLATFORMS:
-                            line = max(0.5, base + rng.choice([-1, -0.5, 0, 0, 0.5, 1]))
-                            markets.append(
-                                PropMarket(
-                                    sport=SPORT_OF_LEAGUE[league],
-                                    week=week,
-                                    league=league,
-                                    season=season,
-                                    player_id=f"{league}-{team}-{number}",
-                                    player_name=player,
-                                    team=team,
-                                    opponent=opponent,
-                                    market_type=stat,
-                                    line=line,
-                                    odds=rng.choice([-125, -120, -115, -110, -105]),
-                                    platform=platform,
-                                    external_id=f"demo-{league}-{team}-{number}-{stat}-{platform}",
-                                    game_id=f"demo-{league}-{'-'.join(sorted([team, opponent]))}",
-                                    game_date=kickoff + timedelta(days=team_index % 3),
-                                    is_active=rng.random() > 0.03,
-                                )
-                            )
-        PropMarket.objects.bulk_create(markets, batch_size=2000)
+        markets = self._import_board(rng, staff)
 
         final = capture_snapshot(
             slug="demo-nfl-week-5-2024-final",
@@ -206,4 +179,41 @@ class Command(BaseCommand):
             for user in users
         ]
         SavedSlip.objects.bulk_create(slips)
-        return {"markets": len(markets), "experiments": len(experiments), "slips": len(slips)}
+        return {"markets": markets, "experiments": len(experiments), "slips": len(slips)}
+
+    def _import_board(self, rng, staff):
+        """Load the live board through the importer (JSON lines), as a feed would arrive."""
+        kickoff = timezone.now().replace(hour=18, minute=0, second=0, microsecond=0)
+        feed = io.BytesIO()
+        for record in _board_records(rng, kickoff):
+            feed.write(orjson.dumps(record) + b"\n")
+        feed.seek(0)
+        report = run_import(feed, format="jsonl", user=staff, source_name="seed_demo")
+        return report.created + report.updated + report.unchanged
+
+
+def _board_records(rng, kickoff):
+    for league, (week, season, stats, teams) in BOARDS.items():
+        for team_index, team in enumerate(teams):
+            opponent = teams[team_index ^ 1] if team_index ^ 1 < len(teams) else teams[0]
+            for number in range(PLAYERS_PER_TEAM):
+                for stat, typical in stats.items():
+                    base = max(0.5, round(typical * rng.uniform(0.6, 1.4) * 2) / 2)
+                    for platform in PLATFORMS:
+                        yield {
+                            "platform": platform,
+                            "external_id": f"demo-{league}-{team}-{number}-{stat}-{platform}",
+                            "league": league,
+                            "season": season,
+                            "week": week,
+                            "player_id": f"{league}-{team}-{number}",
+                            "player_name": f"{team} Player {number + 1}",
+                            "team": team,
+                            "opponent": opponent,
+                            "market_type": stat,
+                            "line": max(0.5, base + rng.choice([-1, -0.5, 0, 0, 0.5, 1])),
+                            "odds": rng.choice([-125, -120, -115, -110, -105]),
+                            "game_id": f"demo-{league}-{'-'.join(sorted([team, opponent]))}",
+                            "game_date": (kickoff + timedelta(days=team_index % 3)).isoformat(),
+                            "is_active": rng.random() > 0.03,
+                        }
