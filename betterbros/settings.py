@@ -232,7 +232,7 @@ REST_FRAMEWORK = {
         "pro": THROTTLE_RATE_PRO,
         "enterprise": THROTTLE_RATE_ENTERPRISE,
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "betterbros.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "betterbros.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -1,0 +1,66 @@
+"""Request rates per subscription tier (THROTTLE_RATE_*), counted per user in Redis."""
+
+import pytest
+
+from accounts.choices import SubscriptionTier
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/users/me/"
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(**rates):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+    return set_rates
+
+
+def statuses(client, url, times):
+    return [client.get(url).status_code for _ in range(times)]
+
+
+def test_settings_give_a_rate_to_every_tier_and_to_anonymous_clients(settings):
+    configured = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+
+    assert set(configured) == {*SubscriptionTier.values, "anon"}
+    assert configured["free"] == settings.THROTTLE_RATE_FREE
+
+
+def test_free_user_beyond_the_rate_is_429_with_retry_after(client_for, rates):
+    rates(anon="100/min", free="2/min", pro="100/min", enterprise="100/min")
+    client = client_for(UserFactory(subscription_tier=SubscriptionTier.FREE))
+
+    assert statuses(client, ME, 2) == [200, 200]
+    response = client.get(ME)
+
+    assert response.status_code == 429
+    assert "throttled" in response.json()["detail"].lower()
+    assert int(response["Retry-After"]) > 0
+
+
+def test_each_tier_gets_its_own_rate(client_for, rates):
+    rates(anon="1/min", free="1/min", pro="3/min", enterprise="5/min")
+    free = client_for(UserFactory(subscription_tier=SubscriptionTier.FREE))
+    pro = client_for(UserFactory(subscription_tier=SubscriptionTier.PRO))
+    enterprise = client_for(UserFactory(subscription_tier=SubscriptionTier.ENTERPRISE))
+
+    assert statuses(free, ME, 2) == [200, 429]
+    assert statuses(pro, ME, 4) == [200, 200, 200, 429]
+    assert statuses(enterprise, ME, 6) == [200] * 5 + [429]
+
+
+def test_requests_are_counted_per_user(client_for, rates):
+    rates(anon="100/min", free="1/min", pro="100/min", enterprise="100/min")
+    first, second = client_for(UserFactory()), client_for(UserFactory())
+
+    assert statuses(first, ME, 2) == [200, 429]
+    assert statuses(second, ME, 1) == [200]
+
+
+def test_anonymous_clients_get_the_anonymous_rate(api_client, rates):
+    rates(anon="2/min", free="100/min", pro="100/min", enterprise="100/min")
+
+    assert statuses(api_client, "/api/v1/schema/", 3) == [200, 200, 429]
