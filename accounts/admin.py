@@ -17,7 +17,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from props.admin.forms import ReadableJSONField
 from props.admin.paginator import EstimatedCountPaginator
+from props.validators import validate_json_object
 
 from .models import User
 from .services import CreditsError, transfer_credits
@@ -42,6 +44,13 @@ class UserCreationForm(AdminUserCreationForm):
                 )
             self.cleaned_data["usable_password"] = "false"
         return super().clean()
+
+
+class UserAdminChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        # Django's UsernameField assumes a required username; ours is optional (NULL when blank).
+        field_classes = {}
 
 
 class TransferCreditsForm(forms.Form):
@@ -75,7 +84,7 @@ class AuthSourceFilter(admin.SimpleListFilter):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    form = UserChangeForm
+    form = UserAdminChangeForm
     add_form = UserCreationForm
     change_form_template = "admin/accounts/user/change_form.html"
     paginator = EstimatedCountPaginator
@@ -146,6 +155,16 @@ class UserAdmin(DjangoUserAdmin):
             return "Supabase"
         return "Password"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "user_metadata":
+            # The table's CHECK wants an object; the model field carries no validator for it.
+            kwargs.update(form_class=ReadableJSONField, model_validators=[validate_json_object])
+        if db_field.name == "credits":
+            # The balance as the page showed it is posted back, so "changed" means changed by
+            # staff, not by a transfer since the page was opened.
+            kwargs["show_hidden_initial"] = True
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and obj.is_external:
@@ -199,7 +218,7 @@ class UserAdmin(DjangoUserAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Moved {amount} credits from {sender.email} (now {sender_balance}) to "
+                    f"Moved {amount:.2f} credits from {sender.email} (now {sender_balance}) to "
                     f"{recipient.email} (now {recipient_balance}).",
                     messages.SUCCESS,
                 )

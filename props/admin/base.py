@@ -27,7 +27,11 @@ class BaseAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 100
-    formfield_overrides = {models.JSONField: {"form_class": ReadableJSONField}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs.update(form_class=ReadableJSONField, model_validators=db_field.validators)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         return self._refusals_as_messages(request, super().changelist_view, extra_context)
