@@ -97,6 +97,10 @@ if IS_POSTGRESQL:
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
             "max_idle": env.float("DATABASE_POOL_MAX_IDLE", default=300.0),
+            # How long the pool retries (with growing delays) to replace a lost connection before
+            # giving up; the next request then connects at once. Kept below the pool timeout so
+            # the first request after PostgreSQL returns waits for a connection instead of failing.
+            "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=5.0),
         }
 
 # A read replica (a streaming standby of the same database): reads go there, writes and reads in

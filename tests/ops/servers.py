@@ -195,8 +195,8 @@ class AppServer:
 
     def _answers(self):
         try:
-            return requests.get(f"{self.base_url}/health/live/", timeout=1).ok
-        except requests.ConnectionError:
+            return requests.get(f"{self.base_url}/health/live/", timeout=5).ok
+        except requests.RequestException:
             return self.process.poll() is not None
 
     def start(self):
