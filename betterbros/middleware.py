@@ -1,16 +1,14 @@
 """An unreachable database answers 503 with a clear message, never a traceback.
 
 The API's exception handler does this for DRF views (`betterbros.api.exceptions`); this
-middleware does it for everything else (the admin, plain views), and `server_error`, the root
-URLconf's `handler500`, for a database error raised outside a view (in a middleware).
+middleware does it for everything else (the admin, plain views), and
+`betterbros.error_views.server_error` for a database error raised outside a view.
 """
 
 import logging
-import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +55,3 @@ class DatabaseUnavailableMiddleware:
             )
             return database_unavailable_response(request)
         return None
-
-
-def server_error(request):
-    """The 500 handler: a database outage is still a 503, anything else Django's 500 page."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_UNAVAILABLE):
-        return database_unavailable_response(request)
-    return defaults.server_error(request)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("health/ready/", health.ready, name="health-ready"),
 ]
 
-handler500 = "betterbros.middleware.server_error"
+handler404 = "betterbros.error_views.page_not_found"
+handler500 = "betterbros.error_views.server_error"
