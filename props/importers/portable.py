@@ -8,7 +8,7 @@ import orjson
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import PropMarket
-from .postgres import COMPARED
+from .postgres import COMPARED, DuplicateKeys
 from .rows import COLUMNS
 
 BATCH = 500
@@ -45,6 +45,8 @@ class PortableWriter:
         return [(league, week, n) for (league, week), n in counts.most_common()]
 
     def merge(self, *, snapshot_pk, user_pk, reason, now):
+        if self.duplicates():
+            raise DuplicateKeys
         board = PropMarket.objects.in_board(snapshot_pk)
         created, updated = [], []
         for start in range(0, len(self.rows), BATCH):

@@ -4,7 +4,8 @@ the same statement. Runs inside the caller's transaction; the staging table goes
 
 import uuid
 
-from psycopg import sql
+from django.db import ProgrammingError
+from psycopg import errors, sql
 
 from ..models import PropMarket
 from .rows import COLUMNS, STAGED_COLUMNS
@@ -25,6 +26,10 @@ STAGING_TYPES = {
     "is_active": "boolean",
     "extra_metadata": "jsonb",
 }
+
+
+class DuplicateKeys(Exception):
+    """The staged rows hold a key more than once (the upsert cannot apply both)."""
 
 
 def _ids(names, prefix=None):
@@ -89,7 +94,8 @@ class PostgresWriter:
         )
 
     def merge(self, *, snapshot_pk, user_pk, reason, now):
-        """Upsert the staged rows into the board; return (created, updated)."""
+        """Upsert the staged rows into the board; return (created, updated). Raises
+        DuplicateKeys, leaving the transaction to be rolled back, when a key is staged twice."""
         board = (
             sql.SQL("(snapshot_id, platform, external_id) WHERE snapshot_id IS NOT NULL")
             if snapshot_pk
@@ -128,9 +134,14 @@ class PostgresWriter:
             current=_ids(COMPARED, "m"),
             incoming=_ids(COMPARED, "excluded"),
         )
-        created, updated = self._execute(
-            query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason, "now": now}
-        )[0]
+        try:
+            created, updated = self._execute(
+                query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason, "now": now}
+            )[0]
+        except ProgrammingError as exc:
+            if isinstance(exc.__cause__, errors.CardinalityViolation):
+                raise DuplicateKeys from exc
+            raise
         return created, updated
 
     def deactivate_missing(self, *, snapshot_pk, user_pk, reason, now):

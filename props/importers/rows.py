@@ -89,46 +89,53 @@ class Defaults:
 
 
 class Normaliser:
-    """Validates records into staged rows, counting week sources and unknown stats on `report`."""
+    """Validates records into staged rows, counting week sources and unknown stats on `report`.
+
+    Feeds repeat the same stats, teams, leagues and kick-off times on thousands of rows, so
+    their lookups are memoised per import (this is the hot loop of a million-row import).
+    """
+
+    MEMO_LIMIT = 100_000
 
     def __init__(self, defaults: Defaults, report):
         self.defaults = defaults
         self.report = report
+        self._leagues = {}
+        self._markets = {}
+        self._teams = {}
+        self._dates = {}
 
     def row(self, location, record) -> tuple:
         """The staged row (STAGED_COLUMNS) of a record; raises InvalidRow or SkippedLeague."""
-        league = self._league(record.get("league"))
-        platform = record.get("platform") or self.defaults.platform
+        get = record.get
+        league = self._league(get("league"))
+        platform = get("platform") or self.defaults.platform
         if not platform:
             raise InvalidRow("platform", "required; the feed names none, give --platform.")
         if platform not in PLATFORMS:
             raise InvalidRow("platform", f"{platform!r} is not a known platform.")
-        player_name = _text(record, "player_name", required=True)
-        stat = _text(record, "stat", required=True, field="market_type", limit=None)
-        market = catalogue.market_type(league, stat)
-        if market is None:
-            market_type, stat_category = _limited("market_type", stat), ""
-            self.report.unknown_stats[f"{league} {stat}"] += 1
-        else:
-            market_type, stat_category = market.name, market.stat_category
-        stat_category = _text(record, "stat_category") or stat_category
-        line = _number(record.get("line"), "line", 0, MAX_LINE)
+        player_name = _text(get("player_name"), "player_name", required=True)
+        stat = _text(get("stat"), "market_type", required=True, limited=False)
+        market_type, stat_category = self._market(league, stat)
+        stat_category = _text(get("stat_category"), "stat_category") or stat_category
+        line = _number(get("line"), "line", 0, MAX_LINE)
         odds = _odds(record)
-        game_date = _datetime(record.get("game_date"))
+        game_date = self._datetime(get("game_date"))
         season, week = self._season_week(record, league, game_date)
-        game_id = _text(record, "game_id")
-        external_id = _text(record, "external_id") or self._natural_key(
+        game_id = _text(get("game_id"), "game_id")
+        external_id = _text(get("external_id"), "external_id") or self._natural_key(
             record, league, season, week, player_name, market_type, game_id, line
         )
-        metadata = record.get("extra_metadata") or {}
-        if not isinstance(metadata, dict):
+        metadata = get("extra_metadata") or {}
+        if metadata.__class__ is not dict:
             raise InvalidRow("extra_metadata", "must be a JSON object.")
         if stat != market_type:
             metadata = {**metadata, "feed_stat": stat}
-        try:
-            validate_clean_json(metadata, "extra_metadata")
-        except ValidationError as exc:
-            raise InvalidRow("extra_metadata", " ".join(exc.messages)) from None
+        if metadata:
+            try:
+                validate_clean_json(metadata, "extra_metadata")
+            except ValidationError as exc:
+                raise InvalidRow("extra_metadata", " ".join(exc.messages)) from None
         return (
             location,
             platform,
@@ -137,19 +144,19 @@ class Normaliser:
             league,
             season,
             week,
-            _text(record, "player_id"),
+            _text(get("player_id"), "player_id"),
             player_name,
-            _text(record, "position"),
-            catalogue.team_code(league, _text(record, "team")),
-            catalogue.team_code(league, _text(record, "opponent")),
+            _text(get("position"), "position"),
+            self._team(league, _text(get("team"), "team")),
+            self._team(league, _text(get("opponent"), "opponent")),
             market_type,
             stat_category,
             line,
             odds,
             game_id,
             game_date,
-            _boolean(record.get("is_active", True)),
-            orjson.dumps(metadata).decode(),
+            _boolean(get("is_active", True)),
+            orjson.dumps(metadata).decode() if metadata else "{}",
         )
 
     @staticmethod
@@ -166,22 +173,57 @@ class Normaliser:
         text = text or self.defaults.league
         if not text:
             raise InvalidRow("league", "required; the feed names none, give --league.")
-        league = catalogue.league_code(text)
+        league = self._leagues.get(text)
         if league is None:
+            league = self._leagues[text] = catalogue.league_code(text) or ""
+        if not league:
             raise SkippedLeague(str(text), unsupported=True)
         if self.defaults.league and league != self.defaults.league:
             raise SkippedLeague(league, unsupported=False)
         return league
 
+    def _market(self, league, stat):
+        found = self._markets.get((league, stat))
+        if found is None:
+            market = catalogue.market_type(league, stat)
+            if market is None:
+                found = (_limited("market_type", stat), "", False)
+            else:
+                found = (market.name, market.stat_category, True)
+            self._remember(self._markets, (league, stat), found)
+        if not found[2]:
+            self.report.unknown_stats[f"{league} {stat}"] += 1
+        return found[0], found[1]
+
+    def _team(self, league, team):
+        found = self._teams.get((league, team))
+        if found is None:
+            found = self._remember(self._teams, (league, team), catalogue.team_code(league, team))
+        return found
+
+    def _datetime(self, value):
+        if value.__class__ is not str:
+            return _datetime(value)
+        found = self._dates.get(value)
+        if found is None:
+            found = self._remember(self._dates, value, _datetime(value))
+        return found
+
+    def _remember(self, memo, key, value):
+        if len(memo) >= self.MEMO_LIMIT:
+            memo.clear()
+        memo[key] = value
+        return value
+
     def _season_week(self, record, league, game_date):
         season = record.get("season")
         season = (
             self.defaults.season
-            if season in (None, "")
+            if season is None or season == ""
             else int(_number(season, "season", 1900, 2100))
         )
         week = record.get("week")
-        if week not in (None, ""):
+        if week is not None and week != "":
             self.report.week_sources.add("file")
             return season, int(_number(week, "week", 0, MAX_WEEK, integer=True))
         if self.defaults.week is not None:
@@ -196,15 +238,20 @@ class Normaliser:
         return season or derived_season, week
 
 
-def _text(record, key, *, required=False, field=None, limit=0):
-    field = field or key
-    value = record.get(key)
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise InvalidRow(field, "required, non-empty text.")
+def _text(value, field, *, required=False, limited=True):
+    if value is None:
+        text = ""
+    elif value.__class__ is str:
+        text = value.strip()
+    else:
+        text = str(value).strip()
+    if not text:
+        if required:
+            raise InvalidRow(field, "required, non-empty text.")
+        return text
     if "\x00" in text:
         raise InvalidRow(field, "may not contain NUL characters.")
-    return _limited(field, text) if limit is not None else text
+    return _limited(field, text) if limited else text
 
 
 def _limited(field, text):
@@ -259,8 +306,10 @@ def _datetime(value):
 
 
 def _boolean(value):
-    if isinstance(value, bool):
-        return value
+    if value is True or value == "true":
+        return True
+    if value is False or value == "false":
+        return False
     text = str(value).strip().lower()
     if text in TRUE_TEXT:
         return True

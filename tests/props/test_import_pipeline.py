@@ -164,6 +164,20 @@ def test_a_key_twice_in_one_file_is_rejected_naming_both_lines():
     assert "duplicate of line 2" in error.reason
 
 
+def test_a_duplicate_of_an_existing_market_and_another_bad_row_are_both_named():
+    run_import(board(1))
+    rows = [market_row(0, line=1.5), market_row(1, line=""), market_row(0, line=2.5)]
+
+    with pytest.raises(ImportFailed) as failure:
+        run_import(csv_file(rows))
+
+    assert [(e.location, e.field) for e in failure.value.report.rejected] == [
+        ("line 3", "line"),
+        ("line 4", "external_id"),
+    ]
+    assert PropMarket.objects.get().line == 245.5
+
+
 def test_skip_invalid_writes_the_valid_rows_and_reports_the_rejected(tmp_path):
     rows = [market_row(0), market_row(1, odds="0.5"), market_row(2), market_row(0)]
 
