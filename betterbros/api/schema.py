@@ -72,7 +72,11 @@ class AutoSchema(openapi.AutoSchema):
         ):
             statuses.add(403)
         has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
-        if has_body or self._get_filter_parameters():
+        has_query = self._get_filter_parameters() or any(
+            getattr(parameter, "location", None) == "query"
+            for parameter in self.get_override_parameters()
+        )
+        if has_body or has_query:
             statuses.add(400)
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             statuses.add(404)
