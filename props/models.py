@@ -4,14 +4,15 @@ The database enforces what it can (CHECK, UNIQUE, FK; the lock trigger lives in 
 0002); the model validators give the same rules a clear message for forms and the API.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -42,6 +43,10 @@ MAX_WEEK = 60
 MAX_LINE = 100_000
 MAX_ODDS = 10_000
 MAX_AMOUNT = 1_000_000_000_000
+# Where markets without a game date sort (last, ascending): a NOT NULL sort key lets cursor
+# pages seek in an index with one row comparison (see props/api/pagination.py).
+NO_GAME_DATE_SORTS_AS = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+GAME_DATE_SORT_KEY = Coalesce("game_date", Value(NO_GAME_DATE_SORTS_AS))
 
 week_validators = [MinValueValidator(0), MaxValueValidator(MAX_WEEK)]
 season_validators = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -182,6 +187,7 @@ class PropMarket(models.Model):
             models.Index(fields=["stat_category"], name="prop_markets_stat_category_idx"),
             models.Index(fields=["line", "id"], name="prop_markets_line_id_idx"),
             models.Index(fields=["updated_at", "id"], name="prop_markets_updated_id_idx"),
+            models.Index(GAME_DATE_SORT_KEY, "id", name="prop_markets_game_date_key_idx"),
         ]
         constraints = [
             # The natural key: unique within a snapshot, the live board counting as one.

@@ -11,10 +11,12 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from ..models import GAME_DATE_SORT_KEY, NO_GAME_DATE_SORTS_AS
 
 CURSOR_PARAM = "cursor"
 PAGE_SIZE_PARAM = "page_size"
@@ -27,7 +29,9 @@ ORDERINGS = {
     "game_date": datetime.datetime.fromisoformat,
     "updated_at": datetime.datetime.fromisoformat,
 }
-NULLABLE = {"game_date"}
+# The sort key of each ordering: the field itself, except game_date, whose NULLs sort through a
+# NOT NULL key (they come last, ascending) with an index of its own.
+SORT_KEYS = {"game_date": GAME_DATE_SORT_KEY}
 ORDERING_CHOICES = [f"{sign}{name}" for name in ORDERINGS for sign in ("", "-")]
 _SALT = "props.api.pagination.cursor"
 
@@ -63,7 +67,10 @@ class Cursor:
 
     @classmethod
     def of_row(cls, ordering, row, backwards=False):
-        value = row[ordering.lstrip("-")]
+        field = ordering.lstrip("-")
+        value = row[field]
+        if value is None and field == "game_date":
+            value = NO_GAME_DATE_SORTS_AS
         return cls(ordering, value, row["id"], backwards)
 
     def encode(self):
@@ -76,7 +83,7 @@ class Cursor:
         try:
             order, value, row_id, backwards = signing.loads(token, salt=_SALT)
             field = order.lstrip("-")
-            parsed = None if value is None else ORDERINGS[field](value)
+            parsed = ORDERINGS[field](value)
             cursor = cls(order, parsed, uuid.UUID(row_id), bool(backwards))
         except (signing.BadSignature, ValueError, TypeError, KeyError):
             raise ValidationError(
@@ -93,34 +100,26 @@ class Cursor:
         return cursor
 
 
+def sort_key(field):
+    return SORT_KEYS.get(field) or F(field)
+
+
 def ordered(queryset, ordering, *, backwards=False):
     """`queryset` in `ordering` (ties broken by id); `backwards` reverses it."""
-    field = ordering.lstrip("-")
-    descending = ordering.startswith("-") != backwards
-    if descending:
-        return queryset.order_by(F(field).desc(), F("id").desc())
-    return queryset.order_by(F(field).asc(), F("id").asc())
+    key = sort_key(ordering.lstrip("-"))
+    if ordering.startswith("-") != backwards:
+        return queryset.order_by(key.desc(), F("id").desc())
+    return queryset.order_by(key.asc(), F("id").asc())
 
 
 def after(ordering, cursor):
-    """Rows after `cursor` in `ordering` (reversed when the cursor goes backwards).
-
-    PostgreSQL puts NULLs last in ascending and first in descending order; a nullable field's
-    NULL rows are reached after (ascending) or before (descending) every value.
-    """
-    field = ordering.lstrip("-")
-    descending = ordering.startswith("-") != cursor.backwards
-    key = Tuple(F(field), F("id"))
+    """Rows after `cursor` in `ordering` (before it when the cursor goes backwards): one row
+    comparison on (sort key, id), which the (sort key, id) indexes answer."""
+    key = Tuple(sort_key(ordering.lstrip("-")), F("id"))
     position = (cursor.value, cursor.row_id)
-    if cursor.value is None:
-        beyond = Q(
-            **{f"{field}__isnull": True, "id__lt" if descending else "id__gt": cursor.row_id}
-        )
-        return beyond | Q(**{f"{field}__isnull": False}) if descending else beyond
-    if descending:
-        return Q(TupleLessThan(key, position))
-    condition = Q(TupleGreaterThan(key, position))
-    return condition | Q(**{f"{field}__isnull": True}) if field in NULLABLE else condition
+    if ordering.startswith("-") != cursor.backwards:
+        return TupleLessThan(key, position)
+    return TupleGreaterThan(key, position)
 
 
 def page_queryset(queryset, *, ordering, cursor=None, size):

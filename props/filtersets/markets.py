@@ -6,10 +6,11 @@ tests/api/test_prop_market_index_use.py proves it with EXPLAIN on 200k rows).
 
 import django_filters
 from django import forms
+from django.db.models import Subquery
 from django.db.models.functions import Lower
 
 from ..choices import League, Platform, Sport
-from ..models import MAX_WEEK, PropMarket
+from ..models import MAX_WEEK, PropMarket, Snapshot
 
 MAX_TEXT_FILTER_LENGTH = 255
 
@@ -65,7 +66,7 @@ class PropMarketFilterSet(django_filters.FilterSet):
     )
     is_active = StrictBooleanFilter(help_text="true: only active markets.")
     snapshot = django_filters.CharFilter(
-        field_name="snapshot__snapshot_id",
+        method="filter_snapshot",
         max_length=100,
         help_text="Snapshot slug: that snapshot's markets (an unknown slug matches nothing).",
     )
@@ -83,6 +84,12 @@ class PropMarketFilterSet(django_filters.FilterSet):
     class Meta:
         model = PropMarket
         fields = []
+
+    def filter_snapshot(self, queryset, name, value):
+        # A scalar subquery rather than a join, so PostgreSQL looks the slug up once and then
+        # reads the snapshot's markets through the snapshot_id index.
+        slug_pk = Snapshot.objects.filter(snapshot_id=value).values("pk")
+        return queryset.filter(snapshot=Subquery(slug_pk))
 
     def filter_player(self, queryset, name, value):
         # Lower() on both sides matches the functional index prop_markets_player_lower_idx.

@@ -5,42 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('props', '0002_postgresql_rules'),
+        ("props", "0002_postgresql_rules"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['league', 'week', 'is_active', 'player_name', 'id'], name='prop_markets_board_idx'),
+            model_name="propmarket",
+            index=models.Index(
+                fields=["league", "week", "is_active", "player_name", "id"],
+                name="prop_markets_board_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['league', 'week', 'line'], name='prop_markets_board_line_idx'),
+            model_name="propmarket",
+            index=models.Index(
+                fields=["league", "week", "line"], name="prop_markets_board_line_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(django.db.models.functions.text.Lower('player_name'), name='prop_markets_player_lower_idx'),
+            model_name="propmarket",
+            index=models.Index(
+                django.db.models.functions.text.Lower("player_name"),
+                name="prop_markets_player_lower_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['season'], name='prop_markets_season_idx'),
+            model_name="propmarket",
+            index=models.Index(fields=["season"], name="prop_markets_season_idx"),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['team'], name='prop_markets_team_idx'),
+            model_name="propmarket",
+            index=models.Index(fields=["team"], name="prop_markets_team_idx"),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['stat_category'], name='prop_markets_stat_category_idx'),
+            model_name="propmarket",
+            index=models.Index(fields=["stat_category"], name="prop_markets_stat_category_idx"),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['line', 'id'], name='prop_markets_line_id_idx'),
+            model_name="propmarket",
+            index=models.Index(fields=["line", "id"], name="prop_markets_line_id_idx"),
         ),
         migrations.AddIndex(
-            model_name='propmarket',
-            index=models.Index(fields=['updated_at', 'id'], name='prop_markets_updated_id_idx'),
+            model_name="propmarket",
+            index=models.Index(fields=["updated_at", "id"], name="prop_markets_updated_id_idx"),
         ),
     ]
