@@ -4,8 +4,9 @@
 use it); `line_shopping` and `snapshot_diff` are the compare and diff reads.
 """
 
-from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import Count, F, Max, Min
+import uuid
+
+from django.db.models import Aggregate, Count, F, JSONField, Max, Min
 from django.db.models.functions import JSONObject
 
 from .models import PropMarket
@@ -50,11 +51,23 @@ def market_tuples(queryset):
     return queryset.values_list(*MARKET_COLUMNS.values())
 
 
+class JSONArrayAgg(Aggregate):
+    """A JSON array of the grouped values: jsonb_agg on PostgreSQL, json_group_array on SQLite
+    (the README's development database)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
 def line_shopping(queryset, *, min_platforms=2):
     """Line shopping over `queryset` (already filtered to one board): active markets grouped by
     league, season, week, player and canonical market type, each group with every platform's
     offer (line, odds, id), the lowest and highest line and their spread, widest spread first.
-    Groups offered on fewer than `min_platforms` platforms are left out. One query."""
+    Groups offered on fewer than `min_platforms` platforms are left out. One query; pass the
+    fetched groups through `sorted_offers` to list each group's offers lowest line first."""
     offer = JSONObject(platform=F("platform"), line=F("line"), odds=F("odds"), id=F("id"))
     return (
         queryset.filter(is_active=True)
@@ -66,11 +79,21 @@ def line_shopping(queryset, *, min_platforms=2):
             max_line=Max("line"),
             spread=Max("line") - Min("line"),
             best_odds=Max("odds"),
-            offers=JSONBAgg(offer, order_by=("line", "platform", "id")),
+            offers=JSONArrayAgg(offer),
         )
         .filter(platforms__gte=min_platforms)
         .order_by("-spread", "player_name", "market_type", "league", "week")
     )
+
+
+def sorted_offers(groups):
+    """`groups` of `line_shopping` with each group's offers lowest line first (ids in the
+    canonical UUID form whatever the database stores)."""
+    for group in groups:
+        for offer in group["offers"]:
+            offer["id"] = str(uuid.UUID(offer["id"]))
+        group["offers"].sort(key=lambda offer: (offer["line"], offer["platform"], offer["id"]))
+    return groups
 
 
 DIFF_KEY = ("platform", "player_name", "market_type")

@@ -16,7 +16,7 @@ from betterbros.api.permissions import ReadForUsersWriteForStaff
 from .. import services
 from ..filtersets.markets import PropMarketFilterSet
 from ..models import PropMarket
-from ..selectors import line_shopping, market_rows
+from ..selectors import line_shopping, market_rows, sorted_offers
 from .board_cache import cached_json, json_response
 from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
 from .pagination import KeysetPagination, paginate
@@ -150,8 +150,12 @@ class PropMarketViewSet(viewsets.GenericViewSet):
         league, week = board_of(cleaned)
 
         def build():
-            groups = list(
-                line_shopping(queryset, min_platforms=min_platforms)[offset : offset + limit + 1]
+            groups = sorted_offers(
+                list(
+                    line_shopping(queryset, min_platforms=min_platforms)[
+                        offset : offset + limit + 1
+                    ]
+                )
             )
             next_url = None
             if len(groups) > limit:
