@@ -175,3 +175,21 @@ def test_invalid_queries_are_not_cached(user_client):
     assert user_client.get("/api/v1/prop-markets/?league=XFL").status_code == 400
 
     assert not cache.keys("props:api:*")
+
+
+def test_with_redis_unreachable_reads_come_from_postgresql(user_client, settings):
+    market = PropMarketFactory(line=275.5)
+    unreachable = {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": unreachable}
+    cache.set("probe", 1)
+    assert cache.get("probe") is None  # the outage is real: nothing is stored
+
+    first = user_client.get(LIST)
+    update_market(market=market, line=280.5)
+    second = user_client.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first.status_code == 200
+    assert [row["line"] for row in first.json()["results"]] == [275.5]
+    assert second.status_code == 200
+    assert [row["line"] for row in second.json()["results"]] == [280.5]
+    assert user_client.get(LIST, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
