@@ -10,12 +10,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import PropMarket
+from ..models import PropMarket, Snapshot
 from ..services import SnapshotLocked
 from ..services.markets import create_market, delete_market, update_market
 from . import bulk
@@ -65,11 +67,8 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
         BoardFilter,
         ("snapshot", admin.RelatedFieldListFilter),
     ]
-    # ^ is istartswith and = is iexact: both can use an index, unlike icontains.
-    search_fields = ["^player_name", "=team", "=snapshot__snapshot_id", "=external_id"]
-    search_help_text = (
-        "Player name (starts with), team, snapshot slug or external id (exact, any case)."
-    )
+    search_fields = ["player_name", "team", "snapshot__snapshot_id"]  # see get_search_results
+    search_help_text = "A player's full name (any case), a team, or a snapshot's slug."
     sortable_by = ["player_name", "market_type", "platform", "week", "is_active", "game_date"]
     list_select_related = ["snapshot"]
     autocomplete_fields = ["snapshot"]
@@ -107,9 +106,17 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
         return super().get_queryset(request).select_related("snapshot")
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        # Every search field is a one-to-one lookup: no join can duplicate a row.
-        return queryset, False
+        """The whole term (spaces included: "Josh Allen") as a player's name in any case, a
+        team, or a snapshot's slug. Each branch can use an index (Lower(player_name), team,
+        snapshot), so PostgreSQL combines them (BitmapOr) instead of scanning the table."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = Q(player_lower=term.lower()) | Q(team=term.upper())
+        snapshot_pk = Snapshot.objects.filter(snapshot_id=term).values_list("pk", flat=True)
+        if snapshot_pk:
+            matches |= Q(snapshot_id=snapshot_pk[0])
+        return queryset.alias(player_lower=Lower("player_name")).filter(matches), False
 
     @admin.display(description="Board", ordering="snapshot__snapshot_id")
     def board(self, market):

@@ -223,7 +223,7 @@ def test_filters_search_and_board_narrow_the_list(staff_client):
     PropMarketFactory(league="NBA", week=3, player_name="Jayson Tatum", snapshot=snapshot)
     cases = {
         "?league__exact=NBA&week=3&board=live": [wanted],
-        "?q=jayson&board=live": [wanted],
+        "?q=jayson+TATUM&board=live": [wanted],
         "?q=bos&week=3&board=live": [wanted],
     }
     for query, expected in cases.items():
