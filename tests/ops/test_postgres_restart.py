@@ -49,6 +49,7 @@ def app(request, cluster):
         DATABASE_POOL_RECONNECT_TIMEOUT="1.5",
     )
     server = AppServer(environment)
+    server.pooled = pool
     server.start()
     yield server
     server.stop()
@@ -108,3 +109,14 @@ def test_requests_during_an_outage_get_a_clear_503(app, cluster):
     finally:
         cluster.start()
     assert_everything_answers(app, session, cluster.token)
+
+
+def test_verbose_ready_reports_the_apps_pool(app, cluster):
+    response = app.get(
+        "/health/ready/?verbose=1", headers={"Authorization": f"Token {cluster.token}"}
+    )
+    pool = response.json()["database_info"]["pool"]
+    assert pool["enabled"] is app.pooled
+    if app.pooled:
+        assert pool["max_size"] == 10
+        assert pool["in_use"] + pool["available"] == pool["size"]
