@@ -1,5 +1,6 @@
-"""Fuzzing the API from its own OpenAPI schema: every operation, authenticated as a staff user
-with a token, a bounded number of generated requests each. No request may end in a 5xx, and
+"""Fuzzing the API from its own OpenAPI schema: every operation, authenticated with a token as
+a staff user and as a plain user (whose reach ends at their own experiments and slips), a
+bounded number of generated requests each. No request may end in a 5xx, and
 every response must conform to the schema (status-specific body and content type)."""
 
 import pytest
@@ -20,23 +21,26 @@ from tests.factories import (
     SavedSlipFactory,
     SnapshotFactory,
     StaffUserFactory,
+    UserFactory,
 )
 
 MAX_EXAMPLES_PER_OPERATION = 10
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
-@pytest.fixture
-def api_schema(transactional_db):
+@pytest.fixture(params=["staff", "user"])
+def api_schema(request, transactional_db):
     # Each request commits on its own, as in production (an error in one request must not poison
     # the next one's transaction); the tier with the highest rate keeps throttling out of the way.
-    staff = StaffUserFactory(subscription_tier=SubscriptionTier.ENTERPRISE)
-    token = Token.objects.create(user=staff)
+    caller_factory = StaffUserFactory if request.param == "staff" else UserFactory
+    caller = caller_factory(subscription_tier=SubscriptionTier.ENTERPRISE)
+    token = Token.objects.create(user=caller)
     snapshot = SnapshotFactory()
     PropMarketFactory.create_batch(3)
     PropMarketFactory.create_batch(2, snapshot=snapshot)
-    ExperimentFactory(user=staff, snapshot=snapshot)
-    SavedSlipFactory(user=staff, snapshot=snapshot)
+    for owner in (caller, UserFactory()):
+        ExperimentFactory(user=owner, snapshot=snapshot)
+        SavedSlipFactory(user=owner, snapshot=snapshot)
     config = SchemathesisConfig.from_dict(
         {
             "seed": 20241005,
