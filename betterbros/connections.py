@@ -54,8 +54,9 @@ def _result(healthy, error, latency_ms, **extra):
 
 
 def _describe(error):
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+    """The error's class and the first line of its message (psycopg's run to several)."""
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
 
 
 def _timed(probe):

@@ -10,9 +10,7 @@ import sys
 from django.http import JsonResponse
 from django.views import defaults
 
-from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
-
-API_PREFIX = "/api/"
+from .middleware import API_PREFIX, DATABASE_UNAVAILABLE, database_unavailable_response
 
 
 def page_not_found(request, exception):

@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 
+API_PREFIX = "/api/"
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 
@@ -28,7 +29,7 @@ def database_unavailable_response(request):
     from .api.exceptions import ServiceUnavailable
 
     message = str(ServiceUnavailable.default_detail)
-    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get(
+    wants_json = request.path.startswith(API_PREFIX) or "application/json" in request.headers.get(
         "Accept", ""
     )
     if wants_json:
