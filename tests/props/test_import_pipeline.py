@@ -361,3 +361,13 @@ def test_an_interrupted_import_leaves_the_database_as_it_was():
         run_import(InterruptedUpload(data, limit=150_000))
 
     assert list(PropMarket.objects.order_by("external_id").values()) == before
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(capsys, monkeypatch):
+    run_import(board(3), progress=True)
+    assert capsys.readouterr().err == ""
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    run_import(board(3), progress=True)
+
+    assert "board.csv: 0 rows" in capsys.readouterr().err
