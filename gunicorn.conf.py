@@ -31,6 +31,37 @@ access_log_format = env.str(
 errorlog = "-"
 loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
 
+# With LOG_JSON (as for Django's own logs), gunicorn's lines are JSON objects too.
+if env.bool("LOG_JSON", default=False):
+    logconfig_dict = {
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            }
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "level": loglevel.upper(),
+                "handlers": ["console"],
+                "propagate": False,
+            },
+            # INFO carries the access lines; without an access log only warnings pass.
+            "gunicorn.access": {
+                "level": "INFO" if accesslog else "WARNING",
+                "handlers": ["console"],
+                "propagate": False,
+            },
+        },
+    }
+
 # The proxy in front (which sets X-Forwarded-Proto) may connect from these addresses.
 forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1")
 

@@ -219,6 +219,7 @@ class AppServer:
         return requests.get(f"{self.base_url}{path}", timeout=15, **kwargs)
 
     def stop(self):
+        """Stop gunicorn (gracefully); return everything it logged."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -226,4 +227,6 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        output = self.output() if self.log_path.exists() else ""
         shutil.rmtree(self.log_path.parent, ignore_errors=True)
+        return output
