@@ -18,8 +18,14 @@ def _key(league, week):
     return f"props:board-version:{league}:{week}"
 
 
+def board_version_keys(league=None, week=None) -> list:
+    """The cache keys whose values make up `boards_version(league, week)` (callers may fetch
+    them together with their own keys in one round trip)."""
+    return [_GLOBAL] if league is None or week is None else [_GLOBAL, _key(league, week)]
+
+
 def boards_version(league=None, week=None) -> str:
-    keys = [_GLOBAL] if league is None or week is None else [_GLOBAL, _key(league, week)]
+    keys = board_version_keys(league, week)
     found = cache.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     if missing:

@@ -1,10 +1,11 @@
 """Cached JSON responses of the prop-market reads, with ETag / If-None-Match.
 
-A response body is cached in Redis under a key made of the board version
-(`props.cache.boards_version(league, week)`, bumped by every write through the services) and a
-digest of the request's query. A write therefore never leaves an old line readable: the next
-read looks under a new version. With Redis unreachable the cache answers nothing (django-redis
-IGNORE_EXCEPTIONS) and every read is built from PostgreSQL.
+A response body is cached in Redis under a digest of the request's query, stored with the board
+version it was built at (`props.cache.boards_version(league, week)`, bumped by every write
+through the services). It is served only while that version is current, so a write never
+leaves an old line readable. The version and the entry are read in one round trip. With Redis
+unreachable the cache answers nothing (django-redis IGNORE_EXCEPTIONS) and every read is built
+from PostgreSQL.
 
 The body is the same for every authenticated caller (these reads are not per-user), so one
 cached copy serves all of them; `Cache-Control: private, no-cache` keeps shared proxies out and
@@ -19,7 +20,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
-from ..cache import boards_version
+from ..cache import board_version_keys, boards_version
 
 JSON_OPTIONS = orjson.OPT_UTC_Z
 
@@ -33,22 +34,29 @@ def json_response(data, status=200) -> HttpResponse:
     return HttpResponse(dumps(data), status=status, content_type="application/json")
 
 
-def cached_json(request, *, scope, league=None, week=None, build):
+def cached_json(request, *, scope, board=(None, None), build):
     """The response of `build()` (a JSON-able object) for this request, from the cache when the
-    league/week board has not changed since it was stored. 304 on a matching If-None-Match."""
-    version = boards_version(league, week)
+    `board` (league, week) has not changed since it was stored. 304 on a matching
+    If-None-Match. `build` raises for an invalid query, so only valid queries are cached."""
     query = sorted((key, tuple(values)) for key, values in request.GET.lists())
     digest = hashlib.blake2b(
         repr((request.build_absolute_uri("/"), request.path, query)).encode(), digest_size=16
     ).hexdigest()
-    key = f"props:api:{scope}:{version}:{digest}"
-    stored = cache.get(key)
-    if stored is None:
+    key = f"props:api:{scope}:{digest}"
+    # One round trip: the board's version keys and this query's entry together.
+    version_keys = board_version_keys(*board)
+    found = cache.get_many([*version_keys, key])
+    if all(name in found for name in version_keys):
+        version = ".".join(found[name] for name in version_keys)
+    else:
+        version = boards_version(*board)
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        _, etag, body = stored
+    else:
         body = dumps(build())
         etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
-        cache.set(key, (etag, body), timeout=settings.CACHE_TTL)
-    else:
-        etag, body = stored
+        cache.set(key, (version, etag, body), timeout=settings.CACHE_TTL)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if _matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()

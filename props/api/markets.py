@@ -48,11 +48,15 @@ def filtered(request, queryset):
     return filterset.qs, filterset.form.cleaned_data
 
 
-def board_of(cleaned):
-    """The (league, week) a query is scoped to, for the cache version; (None, None) if none."""
-    week = cleaned.get("week")
-    league = cleaned.get("league") or None
-    return (league, int(week)) if league and week is not None else (None, None)
+def board_of(request):
+    """The (league, week) a query is scoped to, for the cache version; (None, None) if none.
+
+    Read from the raw query so that a cache hit costs no FilterSet: only a valid query is ever
+    cached, and `week=05` and `week=5` share the version that writes to week 5 bump.
+    """
+    league = request.query_params.get("league")
+    week = request.query_params.get("week", "")
+    return (league, int(week)) if league and week.isdigit() else (None, None)
 
 
 def _bounded_int(request, name, default, minimum, maximum):
@@ -80,14 +84,12 @@ class PropMarketViewSet(viewsets.GenericViewSet):
         responses={200: PropMarketSerializer(many=True), **NOT_MODIFIED, 400: ERRORS[400]},
     )
     def list(self, request):
-        queryset, cleaned = filtered(request, PropMarket.objects.all())
-        league, week = board_of(cleaned)
-
         def build():
+            queryset, _ = filtered(request, PropMarket.objects.all())
             rows, next_url, previous_url = paginate(request, queryset, rows_of=market_rows)
             return {"next": next_url, "previous": previous_url, "results": rows}
 
-        return cached_json(request, scope="list", league=league, week=week, build=build)
+        return cached_json(request, scope="list", board=board_of(request), build=build)
 
     @extend_schema(summary="One prop market", responses={200: PropMarketSerializer})
     def retrieve(self, request, pk=None):
@@ -137,19 +139,16 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def compare(self, request):
-        queryset, cleaned = filtered(request, PropMarket.objects.all())
-        if cleaned.get("live") is False and not cleaned.get("snapshot"):
-            raise ValidationError(
-                {"live": ["Compare reads one board: give snapshot=<slug>, or leave live unset."]}
-            )
-        if not cleaned.get("snapshot"):
-            queryset = queryset.filter(snapshot__isnull=True)
-        min_platforms = _bounded_int(request, "min_platforms", 2, 1, 100)
-        limit = _bounded_int(request, "limit", settings.API_PAGE_SIZE, 1, 1000)
-        offset = _bounded_int(request, "offset", 0, 0, 1_000_000)
-        league, week = board_of(cleaned)
-
         def build():
+            queryset, cleaned = filtered(request, PropMarket.objects.all())
+            if cleaned.get("live") is False and not cleaned.get("snapshot"):
+                message = "Compare reads one board: give snapshot=<slug>, or leave live unset."
+                raise ValidationError({"live": [message]})
+            if not cleaned.get("snapshot"):
+                queryset = queryset.filter(snapshot__isnull=True)
+            min_platforms = _bounded_int(request, "min_platforms", 2, 1, 100)
+            limit = _bounded_int(request, "limit", settings.API_PAGE_SIZE, 1, 1000)
+            offset = _bounded_int(request, "offset", 0, 0, 1_000_000)
             groups = sorted_offers(
                 list(
                     line_shopping(queryset, min_platforms=min_platforms)[
@@ -163,7 +162,7 @@ class PropMarketViewSet(viewsets.GenericViewSet):
                 next_url = _replace(request, offset=offset + limit)
             return {"next": next_url, "results": groups}
 
-        return cached_json(request, scope="compare", league=league, week=week, build=build)
+        return cached_json(request, scope="compare", board=board_of(request), build=build)
 
     def _update(self, request, *, partial):
         market = self.get_object()

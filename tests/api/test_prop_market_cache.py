@@ -193,3 +193,13 @@ def test_with_redis_unreachable_reads_come_from_postgresql(user_client, settings
     assert second.status_code == 200
     assert [row["line"] for row in second.json()["results"]] == [280.5]
     assert user_client.get(LIST, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+
+
+def test_a_differently_written_week_is_fresh_after_a_write(user_client):
+    market = PropMarketFactory(line=275.5)
+    url = "/api/v1/prop-markets/?league=NFL&week=05"
+    assert lines(user_client, url) == [275.5]
+
+    update_market(market=market, line=280.5)
+
+    assert lines(user_client, url) == [280.5]
