@@ -9,6 +9,8 @@ that orders these writes against `lock_snapshot`), and the PostgreSQL trigger ba
 """
 
 from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from ..cache import invalidate_boards
 from ..models import PropMarket
@@ -55,6 +57,8 @@ def delete_markets(*, queryset, user=None) -> int:
     selection, params = queryset.order_by().values("pk").query.sql_with_params()
     with transaction.atomic():
         _ensure_snapshots_unlocked(queryset)
+        if connection.vendor != "postgresql":
+            return _delete_through_the_orm(queryset)
         return _run_recording_history(
             f"DELETE FROM {MARKETS_TABLE} WHERE id IN ({selection}) RETURNING {columns}",
             [*params],
@@ -76,6 +80,8 @@ def _ensure_snapshots_unlocked(queryset, also=None):
 
 
 def _update_recording_history(queryset, *, column, value, user, reason) -> int:
+    if connection.vendor != "postgresql":
+        return _update_through_the_orm(queryset, column, value, user, reason)
     columns = ", ".join(connection.ops.quote_name(name) for name in MARKET_COLUMNS)
     selection, params = queryset.order_by().values("pk").query.sql_with_params()
     change = (
@@ -105,3 +111,32 @@ def _run_recording_history(change_sql, params, *, history_type, user, reason) ->
         boards = cursor.fetchall()
     invalidate_boards([(league, week) for league, week, _ in boards])
     return sum(count for _, _, count in boards)
+
+
+# The development database (SQLite, `make run`) has no data-modifying CTE: the same changes
+# through the ORM, one history row per market from simple-history's own utilities.
+
+
+def _update_through_the_orm(queryset, attname, value, user, reason) -> int:
+    markets = list(queryset)
+    now = timezone.now()
+    for market in markets:
+        setattr(market, attname, value)
+        market.updated_at = now
+    bulk_update_with_history(
+        markets,
+        PropMarket,
+        [attname, "updated_at"],
+        default_user=user,
+        default_change_reason=reason[:100],
+    )
+    invalidate_boards({(market.league, market.week) for market in markets})
+    return len(markets)
+
+
+def _delete_through_the_orm(queryset) -> int:
+    boards = set(queryset.order_by().values_list("league", "week").distinct())
+    # simple-history records each deletion (with the request's user) from the delete signal.
+    deleted, _ = queryset.delete()
+    invalidate_boards(boards)
+    return deleted

@@ -75,6 +75,10 @@ class PropMarketRowForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("line", "odds"):
+            if name in self.fields:
+                # The admin's narrow number style, so a row fits the screen.
+                self.fields[name].widget.attrs["class"] = "vIntegerField"
         if is_in_locked_snapshot(self.instance):
             reason = str(SnapshotLocked(self.instance.snapshot.snapshot_id))
             for field in self.fields.values():

@@ -48,11 +48,11 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
         "line",
         "odds",
         "is_active",
+        "board",
         "platform",
         "league",
         "week",
         "team",
-        "board",
         "game_date",
     ]
     list_display_links = ["player_name"]
@@ -124,7 +124,7 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
             return "live"
         if market.snapshot.is_locked:
             return format_html(
-                '<span class="locked-board" title="{}">🔒 {}</span>',
+                '<span class="locked-board" title="{}">{} (locked)</span>',
                 SnapshotLocked(market.snapshot.snapshot_id),
                 market.snapshot.snapshot_id,
             )
