@@ -111,7 +111,6 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name", "=clerk_user_id"]
     search_help_text = "Email or name (contains), Clerk user id or Supabase user id (exact)."
     ordering = ["email"]
-    date_hierarchy = "created_at"
     readonly_fields = ["last_login", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
