@@ -16,8 +16,9 @@ from betterbros.api.permissions import ReadForUsersWriteForStaff
 from .. import services
 from ..filtersets.markets import PropMarketFilterSet
 from ..models import PropMarket
-from ..selectors import line_shopping, market_rows, sorted_offers
+from ..selectors import line_shopping, sorted_offers
 from .board_cache import cached_json, json_response
+from .market_json import market_json_rows
 from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
 from .pagination import KeysetPagination, paginate
 
@@ -86,7 +87,7 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     def list(self, request):
         def build():
             queryset, _ = filtered(request, PropMarket.objects.all())
-            rows, next_url, previous_url = paginate(request, queryset, rows_of=market_rows)
+            rows, next_url, previous_url = paginate(request, queryset, rows_of=market_json_rows)
             return {"next": next_url, "previous": previous_url, "results": rows}
 
         return cached_json(request, scope="list", board=board_of(request), build=build)
@@ -172,7 +173,7 @@ class PropMarketViewSet(viewsets.GenericViewSet):
         return json_response(self._row(market.pk))
 
     def _row(self, pk):
-        rows = market_rows(PropMarket.objects.filter(pk=pk))
+        rows = market_json_rows(PropMarket.objects.filter(pk=pk))
         if not rows:
             raise Http404
         return rows[0]
