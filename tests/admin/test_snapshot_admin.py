@@ -4,6 +4,7 @@ the live board, edit and delete an unlocked snapshot."""
 import pytest
 from django.urls import reverse
 
+from props.cache import boards_version
 from props.models import PropMarket, Snapshot
 from props.services import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
@@ -91,24 +92,29 @@ def test_capture_of_an_empty_board_warns(staff_client):
     assert "The live MLB week 1 board has no markets: empty is empty." in messages_of(response)
 
 
-def test_editing_an_unlocked_snapshot_records_who(staff_client, staff_user):
+def test_editing_an_unlocked_snapshot_records_who_and_invalidates_the_cache(
+    staff_client, staff_user, django_capture_on_commit_callbacks
+):
     snapshot = SnapshotFactory(name="Old name")
-    response = staff_client.post(
-        reverse("admin:props_snapshot_change", args=[snapshot.pk]),
-        {
-            "snapshot_id": snapshot.snapshot_id,
-            "name": "New name",
-            "league": "NFL",
-            "week": 5,
-            "season": 2024,
-            "config": '{"risk_mode": "balanced"}',
-            "tags": "[]",
-        },
-    )
+    before = boards_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:props_snapshot_change", args=[snapshot.pk]),
+            {
+                "snapshot_id": snapshot.snapshot_id,
+                "name": "New name",
+                "league": "NFL",
+                "week": 5,
+                "season": 2024,
+                "config": '{"risk_mode": "balanced"}',
+                "tags": "[]",
+            },
+        )
     assert response.status_code == 302
     snapshot.refresh_from_db()
     assert snapshot.name == "New name"
     assert snapshot.history.latest().history_user == staff_user
+    assert boards_version() != before
 
 
 def test_snapshot_config_must_be_a_json_object(staff_client):
