@@ -38,3 +38,11 @@ psql_bench "$database" -c "VACUUM ANALYZE"
 psql_bench "$database" -Atc "SELECT count(*) || ' prop markets in $database' FROM prop_markets"
 
 .venv/bin/python bench/create_users.py bench/data/tokens.txt --users "${BENCH_USERS:-1000}"
+
+# The sizes that the scaling plan in BENCHMARKS.md extrapolates from.
+psql_bench "$database" -c "
+    SELECT relname AS table, n_live_tup AS rows,
+           pg_size_pretty(pg_table_size(relid)) AS heap_and_toast,
+           pg_size_pretty(pg_indexes_size(relid)) AS indexes
+    FROM pg_stat_user_tables
+    WHERE relname IN ('prop_markets', 'prop_markets_history') ORDER BY relname"

@@ -47,6 +47,7 @@ def main():
     from betterbros.wsgi import application
 
     tokens = (ROOT / "bench" / "data" / "tokens.txt").read_text().split()
+    port = "8104" if args.cached else "8103"
 
     def request(number):
         environ = {
@@ -54,9 +55,11 @@ def main():
             "PATH_INFO": args.path,
             "QUERY_STRING": args.query,
             "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
+            "SERVER_PORT": port,
             "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "127.0.0.1:8000",
+            # The ports of http_bench.py's contenders: the list cache keys on the absolute URL,
+            # so the uncached profile never meets the cached contender's entries.
+            "HTTP_HOST": f"127.0.0.1:{port}",
             "HTTP_AUTHORIZATION": f"Token {tokens[number % len(tokens)]}",
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(),
