@@ -85,6 +85,14 @@ class PropMarketFilterSet(django_filters.FilterSet):
         model = PropMarket
         fields = []
 
+    def get_form_class(self):
+        # The form's fields depend only on the filters' declarations, never on the request, so
+        # the class is built once rather than per request (the list is the hottest path).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_snapshot(self, queryset, name, value):
         # A scalar subquery rather than a join, so PostgreSQL looks the slug up once and then
         # reads the snapshot's markets through the snapshot_id index.
