@@ -30,7 +30,8 @@ ERROR_DESCRIPTIONS = {
     401: "Not authenticated, or the credentials were refused.",
     403: "Not allowed (staff only, or a tier limit).",
     404: "Not found, not yours, or no such page.",
-    409: "Conflicts with the current state (e.g. already placed, snapshot locked).",
+    409: "Conflicts with the current state (e.g. already placed, snapshot locked; on a first "
+    "sign-in with a bearer token, an email another account already has).",
     429: "Too many requests for your tier; retry after the Retry-After header's seconds.",
     503: "The database (or the sign-in provider's keys) cannot be reached; retry shortly.",
 }
@@ -65,7 +66,8 @@ class AutoSchema(openapi.AutoSchema):
         statuses = {503}
         permissions = self.view.get_permissions()
         if not all(isinstance(permission, AllowAny) for permission in permissions):
-            statuses.add(401)
+            # 409: a bearer token whose new user would take another account's email.
+            statuses.update({401, 409})
         if any(isinstance(permission, IsAdminUser) for permission in permissions) or (
             self.method not in SAFE_METHODS
             and any(isinstance(permission, ReadForUsersWriteForStaff) for permission in permissions)

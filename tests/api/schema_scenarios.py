@@ -4,6 +4,10 @@ scenario per (operation, status) worth checking against the schema, written as d
 import uuid
 from dataclasses import dataclass
 
+import jwt
+
+from .tokens import bearer, supabase_claims
+
 API = "/api/v1"
 LEGS = [{"player": "Patrick Mahomes", "stat": "passing_yards", "line": 275.5, "odds": -110}]
 EXPERIMENT = {"week": 5, "league": "NFL", "risk_mode": "balanced", "bankroll": 500.0}
@@ -36,6 +40,12 @@ def fixed(path):
 def with_etag(world, client, settings):
     etag = client.get(f"{API}/prop-markets/?league=NFL")["ETag"]
     return {"HTTP_IF_NONE_MATCH": etag}
+
+
+def bearer_with_a_taken_email(world, client, settings):
+    settings.SUPABASE_JWT_SECRET = "schema-test-secret-of-at-least-32-characters"
+    claims = supabase_claims(email=world.owner.email)
+    return bearer(jwt.encode(claims, settings.SUPABASE_JWT_SECRET, algorithm="HS256"))
 
 
 def slip_cap_of_one(world, client, settings):
@@ -83,6 +93,9 @@ SCENARIOS = {
     # users
     "me": Scenario("owner", "get", ME, fixed(ME), 200),
     "me-anonymous": Scenario("anonymous", "get", ME, fixed(ME), 401),
+    "me-first-sign-in-with-a-taken-email": Scenario(
+        "anonymous", "get", ME, fixed(ME), 409, prepare=bearer_with_a_taken_email
+    ),
     "me-throttled": Scenario("owner", "get", ME, fixed(ME), 429, prepare=throttled),
     "me-patch": Scenario("owner", "patch", ME, fixed(ME), 200, lambda w: {"full_name": "New"}),
     "me-patch-read-only": Scenario(

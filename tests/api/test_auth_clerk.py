@@ -99,20 +99,22 @@ def test_deactivated_user_is_401(api_client, clerk_pem):
 
 
 @pytest.mark.parametrize(
-    "claims",
+    "bad_claims",
     [
-        pytest.param({"exp": int(time.time()) - 120}, id="expired"),
-        pytest.param({"nbf": int(time.time()) + 120}, id="not-yet-valid"),
-        pytest.param({"iat": int(time.time()) + 120}, id="issued-in-the-future"),
-        pytest.param({"exp": None}, id="no-exp"),
-        pytest.param({"iat": None}, id="no-iat"),
-        pytest.param({"sub": None}, id="no-sub"),
-        pytest.param({"sub": ""}, id="empty-sub"),
-        pytest.param({"exp": "soon"}, id="exp-not-a-number"),
+        pytest.param(lambda now: {"exp": now - 120}, id="expired"),
+        pytest.param(lambda now: {"nbf": now + 120}, id="not-yet-valid"),
+        pytest.param(lambda now: {"iat": now + 120}, id="issued-in-the-future"),
+        pytest.param(lambda now: {"exp": None}, id="no-exp"),
+        pytest.param(lambda now: {"iat": None}, id="no-iat"),
+        pytest.param(lambda now: {"sub": None}, id="no-sub"),
+        pytest.param(lambda now: {"sub": ""}, id="empty-sub"),
+        pytest.param(lambda now: {"exp": "soon"}, id="exp-not-a-number"),
     ],
 )
-def test_token_with_bad_time_or_subject_claims_is_401(api_client, clerk_pem, claims):
-    response = get_me(api_client, sign_rs256(clerk_claims(**claims), clerk_pem))
+def test_token_with_bad_time_or_subject_claims_is_401(api_client, clerk_pem, bad_claims):
+    claims = clerk_claims(**bad_claims(int(time.time())))
+
+    response = get_me(api_client, sign_rs256(claims, clerk_pem))
 
     assert response.status_code == 401
     assert User.objects.count() == 0

@@ -260,3 +260,11 @@ def test_detail_runs_one_query(client_for, user, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         client.get(detail(experiment))
+
+
+def test_stats_run_two_queries(client_for, user, django_assert_num_queries):
+    ExperimentFactory.create_batch(5, user=user)
+    client = client_for(user)
+
+    with django_assert_num_queries(2):  # the totals and the counts by status
+        client.get(f"{URL}stats/", {"league": "NFL"})
