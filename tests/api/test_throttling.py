@@ -1,5 +1,7 @@
 """Request rates per subscription tier (THROTTLE_RATE_*), counted per user in Redis."""
 
+import socket
+
 import pytest
 
 from accounts.choices import SubscriptionTier
@@ -64,3 +66,20 @@ def test_anonymous_clients_get_the_anonymous_rate(api_client, rates):
     rates(anon="2/min", free="100/min", pro="100/min", enterprise="100/min")
 
     assert statuses(api_client, "/api/v1/schema/", 3) == [200, 200, 429]
+
+
+def test_requests_pass_when_redis_is_unreachable(client_for, rates, settings):
+    """The counts live in Redis; without it throttling degrades open instead of failing."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+        }
+    }
+    rates(anon="1/min", free="1/min", pro="1/min", enterprise="1/min")
+    client = client_for(UserFactory())
+
+    assert statuses(client, ME, 3) == [200, 200, 200]
