@@ -57,8 +57,8 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
         algorithm = header.get("alg")
         if algorithm not in BEARER_ALGORITHMS:
             raise exceptions.AuthenticationFailed(
-                f"Tokens signed with {algorithm!r} are not accepted: Clerk tokens are RS256, "
-                "Supabase tokens HS256."
+                f"Tokens signed with {str(algorithm)[:20]!r} are not accepted: Clerk tokens are "
+                "RS256, Supabase tokens HS256."
             )
         if algorithm != self.algorithm:
             return None
