@@ -3,8 +3,15 @@ per model admin, plus the forms, filters, bulk writes, import/export views and t
 they share. Importing the package registers them."""
 
 from .experiments import ExperimentAdmin
+from .history import MarketChangeAdmin
 from .markets import PropMarketAdmin
 from .slips import SavedSlipAdmin
 from .snapshots import SnapshotAdmin
 
-__all__ = ["ExperimentAdmin", "PropMarketAdmin", "SavedSlipAdmin", "SnapshotAdmin"]
+__all__ = [
+    "ExperimentAdmin",
+    "MarketChangeAdmin",
+    "PropMarketAdmin",
+    "SavedSlipAdmin",
+    "SnapshotAdmin",
+]

@@ -231,3 +231,23 @@ def test_filters_search_and_board_narrow_the_list(staff_client):
         assert list(response.context["cl"].result_list) == expected, query
     in_snapshot = staff_client.get(changelist_url("propmarket") + "?q=nba-week-3")
     assert [m.snapshot_id for m in in_snapshot.context["cl"].result_list] == [snapshot.pk]
+
+
+def test_the_market_changes_list_shows_bulk_changes_with_who_and_why(staff_client, staff_user):
+    market, _ = PropMarketFactory.create_batch(2, is_active=True)
+    post_action(staff_client, "propmarket", "deactivate", [market])
+    url = reverse("admin:props_historicalpropmarket_changelist")
+    response = staff_client.get(url + f"?q={market.pk}&changed_by={staff_user.pk}")
+    versions = list(response.context["cl"].result_list)
+    assert [(v.id, v.history_change_reason) for v in versions] == [
+        (market.pk, "deactivated in admin")
+    ]
+    assert "Changed" in response.content.decode()
+
+
+def test_the_market_changes_list_is_read_only(staff_client):
+    market = PropMarketFactory()
+    version = market.history.get()
+    url = reverse("admin:props_historicalpropmarket_change", args=[version.history_id])
+    response = staff_client.post(url, {"line": 1})
+    assert response.status_code == 403
