@@ -23,7 +23,7 @@ def result_rows(page):
 def test_staff_log_in_with_email_and_password(page, staff):
     log_in(page, staff.email, DEFAULT_PASSWORD)
     expect(page.locator("#site-name")).to_be_visible()
-    expect(page.get_by_role("link", name="Prop markets")).to_be_visible()
+    expect(page.get_by_role("link", name="Prop markets", exact=True)).to_be_visible()
     shot(page, "login-home")
 
 
