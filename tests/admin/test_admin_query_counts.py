@@ -101,6 +101,7 @@ def other_pages():
         reverse("admin:props_savedslip_changelist"),
         reverse("admin:accounts_user_changelist"),
         reverse("admin:accounts_user_changelist") + "?subscription_tier__exact=free",
+        reverse("admin:props_historicalpropmarket_changelist"),
     ]
 
 
