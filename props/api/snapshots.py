@@ -4,7 +4,8 @@ create (capture of the live board), change, delete, lock and unlock for staff, a
 
 import re
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -17,7 +18,7 @@ from betterbros.api.permissions import ReadForUsersWriteForStaff
 
 from .. import services
 from ..filtersets.snapshots import SnapshotFilterSet
-from ..models import Snapshot
+from ..models import PropMarket, Snapshot
 from ..selectors import snapshot_diff
 from .market_serializers import SnapshotDiffSerializer
 
@@ -29,7 +30,9 @@ FIXED_AFTER_CREATE = ("snapshot_id", "league", "week", "season")
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    locked_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    locked_by = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True, help_text="Who locked it (email)."
+    )
     market_count = serializers.IntegerField(
         read_only=True, help_text="How many prop markets the snapshot holds."
     )
@@ -82,8 +85,17 @@ class SnapshotViewSet(viewsets.ModelViewSet):
     lookup_value_regex = SLUG.pattern
 
     def get_queryset(self):
+        # A correlated count per snapshot of the page (an index-only scan of its markets),
+        # rather than a join of every snapshot's markets grouped for the whole table.
+        markets = (
+            PropMarket.objects.filter(snapshot=OuterRef("pk"))
+            .order_by()
+            .values("snapshot")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         return Snapshot.objects.select_related("locked_by").annotate(
-            market_count=Count("prop_markets")
+            market_count=Coalesce(Subquery(markets), 0)
         )
 
     @extend_schema(

@@ -104,28 +104,7 @@ def world(db):
     )
 
 
-# Known mismatches, each failing until its owner fixes it (strict: a fix makes the mark fail, so
-# it is removed). Snapshot `locked_by` is null on an unlocked snapshot, but the schema says
-# string: props/api/snapshots.py's SlugRelatedField needs allow_null=True.
-LOCKED_BY_NOT_NULLABLE = pytest.mark.xfail(
-    strict=True, reason="schema: Snapshot.locked_by is not marked nullable"
-)
-KNOWN_DEFECTS = dict.fromkeys(
-    (
-        "snapshots",
-        "snapshot-capture",
-        "snapshot",
-        "snapshot-put",
-        "snapshot-patch",
-        "snapshot-unlock",
-    ),
-    LOCKED_BY_NOT_NULLABLE,
-)
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=KNOWN_DEFECTS.get(name, ())) for name in SCENARIOS]
-)
+@pytest.mark.parametrize("name", list(SCENARIOS))
 def test_response_conforms_to_the_schema(openapi, client_for, world, settings, name):
     scenario = SCENARIOS[name]
     client = client_for(None if scenario.actor == "anonymous" else getattr(world, scenario.actor))

@@ -8,7 +8,6 @@ import schemathesis
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.openapi.checks import JsonSchemaError
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -28,31 +27,9 @@ from tests.factories import (
 MAX_EXAMPLES_PER_OPERATION = 10
 
 
-def is_known_defect(failure):
-    """A snapshot's `locked_by` is null until it is locked, but the schema says string
-    (props/api/snapshots.py's SlugRelatedField needs allow_null=True; tests/api/test_schema.py
-    pins the same defect). `test_locked_by_is_nullable_in_the_schema` fails once it is fixed, so
-    that this exception is removed with it."""
-    return (
-        failure.instance is None
-        and bool(failure.instance_path)
-        and failure.instance_path[-1] == "locked_by"
-        and "Snapshot" in str(failure.schema_path) + failure.message
-    )
-
-
-def response_schema_conformance_but_known_defects(ctx, response, case):
-    try:
-        return response_schema_conformance(ctx, response, case)
-    except JsonSchemaError as failure:
-        if is_known_defect(failure):
-            return None
-        raise
-
-
 CHECKS = [
     not_a_server_error,
-    response_schema_conformance_but_known_defects,
+    response_schema_conformance,
     content_type_conformance,
 ]
 
@@ -89,9 +66,6 @@ def test_api_never_fails_and_matches_its_schema(case):
     case.call_and_validate(checks=CHECKS)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="schema: Snapshot.locked_by is not marked nullable"
-)
 def test_locked_by_is_nullable_in_the_schema(client):
     snapshot = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]["Snapshot"]
     assert snapshot["properties"]["locked_by"].get("nullable") is True
