@@ -20,7 +20,7 @@ from ..selectors import line_shopping, sorted_offers
 from .board_cache import cached_json, json_response
 from .market_json import market_json_rows
 from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
-from .pagination import KeysetPagination, paginate
+from .pagination import KeysetPagination, paginate, whole_number
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 ERRORS = {
@@ -35,7 +35,9 @@ COMPARE_PARAMETERS = [
         description="Only groups offered on at least this many platforms (default 2).",
     ),
     OpenApiParameter(
-        "limit", OpenApiTypes.INT, description="Groups per page (default 100, at most 1000)."
+        "limit",
+        OpenApiTypes.INT,
+        description=f"Groups per page (default {settings.API_PAGE_SIZE}, at most 1000).",
     ),
     OpenApiParameter("offset", OpenApiTypes.INT, description="Groups to skip (default 0)."),
 ]
@@ -56,17 +58,18 @@ def board_of(request):
     cached, and `week=05` and `week=5` share the version that writes to week 5 bump.
     """
     league = request.query_params.get("league")
-    week = request.query_params.get("week", "")
-    return (league, int(week)) if league and week.isdigit() else (None, None)
+    week = whole_number(request.query_params.get("week", ""))
+    return (league, week) if league and week is not None else (None, None)
 
 
 def _bounded_int(request, name, default, minimum, maximum):
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    value = whole_number(raw)
+    if value is None or not minimum <= value <= maximum:
         raise ValidationError({name: [f"Must be a whole number from {minimum} to {maximum}."]})
-    return int(raw)
+    return value
 
 
 class PropMarketViewSet(viewsets.GenericViewSet):

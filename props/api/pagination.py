@@ -36,14 +36,23 @@ ORDERING_CHOICES = [f"{sign}{name}" for name in ORDERINGS for sign in ("", "-")]
 _SALT = "props.api.pagination.cursor"
 
 
+def whole_number(raw):
+    """`raw` as a non-negative int when it is one written in ASCII digits (at most 9), else
+    None: int() alone would accept '+5' and ' 5' and fail on '²' or on 5,000 digits."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return int(raw)
+    return None
+
+
 def page_size(request):
     """`page_size` from the query: an integer from 1, capped at API_MAX_PAGE_SIZE."""
     raw = request.query_params.get(PAGE_SIZE_PARAM)
     if raw is None:
         return settings.API_PAGE_SIZE
-    if not raw.isdigit() or int(raw) < 1:
+    size = whole_number(raw)
+    if not size:
         raise ValidationError({PAGE_SIZE_PARAM: ["Must be a whole number of at least 1."]})
-    return min(int(raw), settings.API_MAX_PAGE_SIZE)
+    return min(size, settings.API_MAX_PAGE_SIZE)
 
 
 def ordering(request):

@@ -125,6 +125,8 @@ def test_compare_runs_one_query_whatever_the_size(user_client, django_assert_num
         ("min_platforms=0", "min_platforms"),
         ("limit=100000", "limit"),
         ("offset=-1", "offset"),
+        ("offset=%C2%B2", "offset"),
+        ("week=" + "9" * 5000, "week"),
         ("live=false", "live"),
     ],
 )

@@ -116,6 +116,8 @@ def test_unknown_parameters_are_ignored(user_client):
         ("week=5.5", "week"),
         ("week=-1", "week"),
         ("week=99999999999999999999", "week"),
+        ("week=" + "9" * 5000, "week"),
+        ("week=%C2%B2", "week"),
         ("season=20245", "season"),
         ("platform=nowhere", "platform"),
         ("is_active=maybe", "is_active"),

@@ -284,6 +284,8 @@ def test_previous_link_goes_back_to_the_same_rows(user_client):
         ("ordering=id;drop", "ordering"),
         ("page_size=0", "page_size"),
         ("page_size=abc", "page_size"),
+        ("page_size=%C2%B2", "page_size"),
+        ("page_size=" + "9" * 5000, "page_size"),
     ],
 )
 def test_invalid_paging_is_400(user_client, query, field):
