@@ -2,7 +2,7 @@
 through `props.services`, and line shopping (`compare/`)."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -129,7 +129,7 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Delete a prop market (staff)", responses={204: None, 409: ERRORS[409]})
     def destroy(self, request, pk=None):
         services.delete_market(market=self.get_object(), user=request.user)
-        return json_response(None, status=204)
+        return HttpResponse(status=204)
 
     @extend_schema(
         summary="Line shopping: each player's market across platforms, widest spread first",

@@ -184,7 +184,9 @@ def test_staff_replaces_a_market_with_put(staff_client):
 def test_staff_deletes_a_market(staff_client):
     market = PropMarketFactory()
 
-    assert staff_client.delete(detail(market)).status_code == 204
+    response = staff_client.delete(detail(market))
+
+    assert (response.status_code, response.content) == (204, b"")
     assert not PropMarket.objects.exists()
 
 
