@@ -8,6 +8,7 @@ A problem with the whole file (not JSON, wrong format, empty) raises `FormatErro
 
 import csv
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
 import orjson
@@ -19,16 +20,17 @@ class FormatError(ValueError):
     """The file as a whole cannot be read as this format; the message says why."""
 
 
-class FeedFormat:
+class FeedFormat(ABC):
     name = ""
     description = ""
 
+    @abstractmethod
     def detect(self, head: str) -> bool:
         """Whether a file that starts with `head` (its first kilobytes, as text) is this format."""
-        raise NotImplementedError
 
+    @abstractmethod
     def records(self, stream) -> Iterator[tuple[str, dict | RowError]]:
-        raise NotImplementedError
+        """(location, record or RowError) for each market of the binary `stream`."""
 
 
 def load_json_document(stream, what):
