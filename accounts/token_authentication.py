@@ -1,0 +1,86 @@
+"""DRF token authentication answered from the cache: no PostgreSQL on a cached read.
+
+The board list is read constantly and, cached, comes from Redis; looking the token up in
+PostgreSQL on every request cost a query plus Django's per-request connection health check —
+61% of a cached read (BENCHMARKS.md). This keeps what authorization needs about the token's
+user in the cache for AUTH_TOKEN_CACHE_TTL seconds (pk, is_active, is_staff, is_superuser,
+subscription_tier). `request.user` answers those from the cache and reads the user's row the
+first time anything else is used, so views that show or save the user (`users/me/`) work on the
+current row, never on a cached copy.
+
+Deleting a token, and saving a user (deactivation, staff or tier changes), drop the cached
+entry at once (signals, connected in every process by `betterbros.apps`). Changes that bypass
+signals (`QuerySet.update` of those fields) show within the TTL. AUTH_TOKEN_CACHE_TTL=0 turns
+the cache off. With Redis unreachable every request authenticates against PostgreSQL.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.functional import SimpleLazyObject, empty
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+CACHED_FIELDS = ("pk", "is_active", "is_staff", "is_superuser", "subscription_tier")
+
+
+def token_cache_key(key):
+    # A digest, so that Redis never holds usable tokens in its key space.
+    return f"auth:token:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+class CachedUser(SimpleLazyObject):
+    """The authenticated user: the cached fields at once, the database row when needed."""
+
+    def __init__(self, fields):
+        pk = fields["pk"]
+        super().__init__(lambda: get_user_model()._default_manager.get(pk=pk))
+        self.__dict__["_cached_fields"] = {
+            **fields,
+            "id": pk,
+            "is_authenticated": True,
+            "is_anonymous": False,
+        }
+
+    def __getattr__(self, name):
+        fields = self.__dict__["_cached_fields"]
+        if self._wrapped is empty and name in fields:
+            return fields[name]
+        return super().__getattr__(name)
+
+    def __bool__(self):
+        return True
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` (DRF's token), with the user's authorization fields cached."""
+
+    def authenticate_credentials(self, key):
+        cache_key = token_cache_key(key)
+        fields = cache.get(cache_key)
+        if fields is not None:
+            return CachedUser(fields), Token(key=key, user_id=fields["pk"])
+        user, token = super().authenticate_credentials(key)
+        cache.set(
+            cache_key,
+            {name: getattr(user, name) for name in CACHED_FIELDS},
+            timeout=settings.AUTH_TOKEN_CACHE_TTL,
+        )
+        return user, token
+
+
+@receiver([post_save, post_delete], sender=Token, dispatch_uid="accounts.forget_token")
+def forget_token(sender, instance, **kwargs):
+    cache.delete(token_cache_key(instance.key))
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.forget_user_tokens")
+def forget_user_tokens(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and not set(update_fields) & set(CACHED_FIELDS):
+        return  # e.g. a login's last_login: nothing cached changed
+    keys = Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)
+    cache.delete_many([token_cache_key(key) for key in keys])
