@@ -71,7 +71,11 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        wait_for(self._answers, f"redis-server on port {self.port}")
+        try:
+            wait_for(self._answers, f"redis-server on port {self.port}")
+        except BaseException:
+            self.kill()
+            raise
 
     def kill(self):
         if self.process is not None and self.process.poll() is None:
@@ -208,9 +212,13 @@ class AppServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        wait_for(self._answers, "gunicorn")
-        if self.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{self.output()}")
+        try:
+            wait_for(self._answers, "gunicorn")
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.output()}")
+        except BaseException:
+            self.stop()
+            raise
 
     def output(self):
         return self.log_path.read_text(errors="replace")
