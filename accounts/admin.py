@@ -19,7 +19,6 @@ from django.urls import path, reverse
 
 from props.admin.forms import ReadableJSONField
 from props.admin.paginator import EstimatedCountPaginator
-from props.validators import validate_json_object
 
 from .models import User
 from .services import CreditsError, transfer_credits
@@ -156,8 +155,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "user_metadata":
-            # The table's CHECK wants an object; the model field carries no validator for it.
-            kwargs.update(form_class=ReadableJSONField, model_validators=[validate_json_object])
+            kwargs["form_class"] = ReadableJSONField
         if db_field.name == "credits":
             # The balance as the page showed it is posted back, so "changed" means changed by
             # staff, not by a transfer since the page was opened.

@@ -14,6 +14,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from props.fields import ValidatedJSONField
+from props.validators import validate_json_object
+
 from .choices import SubscriptionStatus, SubscriptionTier
 
 
@@ -65,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_verified = models.BooleanField(default=False)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the admin.")
-    user_metadata = models.JSONField(default=dict, blank=True)
+    user_metadata = ValidatedJSONField(default=dict, blank=True, validators=[validate_json_object])
     credits = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

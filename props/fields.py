@@ -28,3 +28,15 @@ class DecimalOddsField(models.FloatField):
 
     def get_prep_value(self, value):
         return super().get_prep_value(_converted(value))
+
+
+class ValidatedJSONField(models.JSONField):
+    """A JSONField whose validators also see `[]` and `{}`.
+
+    Model.clean_fields skips the validators of a blank=True field whose value is "empty", and
+    for JSONField `[]` and `{}` count as empty — so `[]` where an object belongs would pass
+    full_clean (admin forms, services) and only be stopped by the database's CHECK. Only None
+    and "" are empty here; an empty object is then checked (and accepted) by the validators.
+    """
+
+    empty_values = [None, ""]

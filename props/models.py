@@ -24,7 +24,7 @@ from .choices import (
     RiskMode,
     Sport,
 )
-from .fields import DecimalOddsField
+from .fields import DecimalOddsField, ValidatedJSONField
 from .querysets import ExperimentQuerySet, PropMarketQuerySet, SavedSlipQuerySet, SnapshotQuerySet
 from .validators import (
     validate_clean_json,
@@ -77,7 +77,7 @@ class Snapshot(models.Model):
     week = models.IntegerField(validators=week_validators)
     league = models.CharField(max_length=10, choices=League.choices)
     season = models.IntegerField(null=True, blank=True, validators=season_validators)
-    config = models.JSONField(default=dict, blank=True, validators=[validate_json_object])
+    config = ValidatedJSONField(default=dict, blank=True, validators=[validate_json_object])
     features_path = models.CharField(max_length=500, blank=True)
     model_version = models.CharField(max_length=50, blank=True)
     name = models.CharField(max_length=200, blank=True)
@@ -91,7 +91,7 @@ class Snapshot(models.Model):
         blank=True,
         related_name="+",
     )
-    tags = models.JSONField(default=list, blank=True, validators=[validate_tags])
+    tags = ValidatedJSONField(default=list, blank=True, validators=[validate_tags])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     game_date = models.DateField(null=True, blank=True)
 
@@ -154,7 +154,7 @@ class PropMarket(models.Model):
     game_id = models.CharField(max_length=100, blank=True)
     game_date = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    extra_metadata = models.JSONField(default=dict, blank=True, validators=[validate_json_object])
+    extra_metadata = ValidatedJSONField(default=dict, blank=True, validators=[validate_json_object])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -262,7 +262,7 @@ class Experiment(models.Model):
     )
     num_props = models.PositiveIntegerField(default=0)
     num_slips = models.PositiveIntegerField(default=0)
-    metrics = models.JSONField(default=dict, blank=True, validators=[validate_metrics])
+    metrics = ValidatedJSONField(default=dict, blank=True, validators=[validate_metrics])
     name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(
@@ -312,7 +312,7 @@ class SavedSlip(models.Model):
         blank=True,
         related_name="saved_slips",
     )
-    legs = models.JSONField(validators=[validate_legs])
+    legs = ValidatedJSONField(validators=[validate_legs])
     ev = models.FloatField(null=True, blank=True, validators=[validate_finite])
     variance = models.FloatField(
         null=True, blank=True, validators=[validate_finite, MinValueValidator(0)]
@@ -321,12 +321,12 @@ class SavedSlip(models.Model):
     stake = models.FloatField(
         default=0, validators=[validate_finite, MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)]
     )
-    correlations = models.JSONField(null=True, blank=True, validators=[validate_clean_json])
+    correlations = ValidatedJSONField(null=True, blank=True, validators=[validate_clean_json])
     name = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     is_placed = models.BooleanField(default=False)
     platform = models.CharField(max_length=50, choices=Platform.choices, blank=True)
-    tags = models.JSONField(default=list, blank=True, validators=[validate_tags])
+    tags = ValidatedJSONField(default=list, blank=True, validators=[validate_tags])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     placed_at = models.DateTimeField(null=True, blank=True)

@@ -30,7 +30,7 @@ class BaseAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.JSONField):
-            kwargs.update(form_class=ReadableJSONField, model_validators=db_field.validators)
+            kwargs["form_class"] = ReadableJSONField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):

@@ -14,26 +14,15 @@ from .locking import is_in_locked_snapshot
 
 
 class ReadableJSONField(forms.JSONField):
-    """A JSON textarea that shows the value indented, one key per line, and runs the model
-    field's validators on every value: Django skips them for empty values ({}, [], None), so
-    `[]` where an object belongs would otherwise reach the database's CHECK."""
+    """A JSON textarea that shows the value indented, one key per line. The shape rules are the
+    model field's validators (props.fields.ValidatedJSONField runs them on `[]` and `{}` too)."""
 
     widget = forms.Textarea(attrs={"rows": 8, "cols": 80, "class": "vLargeTextField json-input"})
-
-    def __init__(self, *, model_validators=(), **kwargs):
-        self.model_validators = list(model_validators)
-        super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, InvalidJSONInput):
             return value
         return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
-
-    def clean(self, value):
-        value = super().clean(value)
-        for validator in self.model_validators:
-            validator(value)
-        return value
 
 
 def refuse_locked_target(form, snapshot):

@@ -10,7 +10,13 @@ from props.validators import (
     validate_metrics,
     validate_tags,
 )
-from tests.factories import SavedSlipFactory
+from tests.factories import (
+    ExperimentFactory,
+    PropMarketFactory,
+    SavedSlipFactory,
+    SnapshotFactory,
+    UserFactory,
+)
 
 LEG = {"player": "Travis Kelce", "stat": "receptions", "line": 5.5}
 
@@ -124,3 +130,29 @@ def test_model_clean_checks_correlations_against_the_number_of_legs():
     with pytest.raises(ValidationError) as info:
         slip.full_clean()
     assert "correlations" in info.value.message_dict
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "field", "value"),
+    [
+        (SnapshotFactory, "config", []),
+        (SnapshotFactory, "tags", {}),
+        (PropMarketFactory, "extra_metadata", []),
+        (ExperimentFactory, "metrics", []),
+        (SavedSlipFactory, "legs", []),
+        (UserFactory, "user_metadata", []),
+    ],
+)
+def test_full_clean_checks_empty_json_values_of_the_wrong_shape(factory, field, value):
+    row = factory()
+    setattr(row, field, value)
+    with pytest.raises(ValidationError) as info:
+        row.full_clean()
+    assert field in info.value.message_dict
+
+
+@pytest.mark.django_db
+def test_full_clean_accepts_empty_objects_and_lists_where_they_belong():
+    snapshot = SnapshotFactory(config={}, tags=[])
+    snapshot.full_clean()
