@@ -9,10 +9,11 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from props.models import PropMarket
 from props.services import SnapshotLocked, ensure_unlocked, lock_snapshot
+from props.services.errors import lock_violation_slug
 from tests.factories import PropMarketFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -115,4 +116,34 @@ def test_an_import_after_the_lock_committed_fails_without_writing():
     go_on.set()
     with pytest.raises(SnapshotLocked):
         import_markets(snapshot, checked=threading.Event(), proceed=go_on)
+    assert not PropMarket.objects.filter(snapshot=snapshot).exists()
+
+
+def test_a_raw_write_racing_the_lock_is_refused_by_the_trigger():
+    """A writer that skips ensure_unlocked (a bare bulk insert) is still ordered by the
+    trigger's FOR SHARE read of the snapshot row: it waits for the lock to commit, then fails."""
+    snapshot = SnapshotFactory()
+    holding, release = threading.Event(), threading.Event()
+
+    def lock_and_hold():
+        with transaction.atomic():
+            lock_snapshot(snapshot=snapshot)
+            holding.set()
+            assert release.wait(WAIT_SECONDS)
+
+    def raw_write():
+        with transaction.atomic():
+            PropMarket.objects.bulk_create(PropMarketFactory.build_batch(2, snapshot=snapshot))
+
+    locker, locked = in_thread(lock_and_hold)
+    assert holding.wait(WAIT_SECONDS)
+    writer, written = in_thread(raw_write)
+    wait_until_a_connection_waits_for_a_lock()
+    release.set()
+    locker.join(WAIT_SECONDS)
+    writer.join(WAIT_SECONDS)
+
+    assert "error" not in locked
+    assert isinstance(written.get("error"), IntegrityError)
+    assert lock_violation_slug(written["error"]) == snapshot.snapshot_id
     assert not PropMarket.objects.filter(snapshot=snapshot).exists()
