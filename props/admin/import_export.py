@@ -25,9 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..choices import League, Platform
+from ..exporters import write_csv
 from ..importers import FORMATS, ImportFailed, run_import
 from ..importers.csv import COLUMNS
-from ..management.commands.export_props import _write_csv
 from ..models import MAX_WEEK, Snapshot
 from ..services import SnapshotLocked
 
@@ -245,7 +245,7 @@ class ExportView:
         # Spooled to a temporary file (on disk past a few MB), then streamed from it.
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        _write_csv(markets, text)
+        write_csv(markets, text)
         text.flush()
         text.detach()
         spool.seek(0)

@@ -16,7 +16,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..cache import invalidate_boards
 from ..models import PropMarket, Snapshot
 from ..services import (
     SnapshotLocked,
@@ -110,9 +109,6 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
         }
         if changes:
             update_snapshot(snapshot=obj, user=request.user, **changes)
-            # Cached market lists show the snapshot's slug: a rename must not be served stale.
-            # (update_snapshot does not invalidate the board cache itself.)
-            invalidate_boards()
 
     def delete_model(self, request, obj):
         delete_snapshot(snapshot=obj, user=request.user)

@@ -53,6 +53,8 @@ def update_snapshot(*, snapshot, user=None, **changes) -> Snapshot:
         current.full_clean()
         current._history_user = user
         current.save()
+        # Cached market lists show the snapshot's fields: none may be served stale.
+        invalidate_boards([(current.league, current.week)])
     return current
 
 

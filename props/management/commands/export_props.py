@@ -9,13 +9,11 @@ export: the live board unless --snapshot (or --live false) says otherwise.
 """
 
 import contextlib
-import csv
 
-import orjson
 from django.core.management.base import BaseCommand, CommandError
 
+from props.exporters import COLUMNS, WRITERS
 from props.filtersets.markets import PropMarketFilterSet
-from props.importers.csv import COLUMNS
 from props.models import PropMarket
 
 CHUNK = 5000
@@ -69,42 +67,10 @@ class Command(BaseCommand):
             if options["output"]
             else contextlib.nullcontext(self.stdout)
         )
-        write = _write_jsonl if options["format"] == "jsonl" else _write_csv
+        write = WRITERS[options["format"]]
         try:
             with output as handle:
                 count = write(markets, handle)
         except BrokenPipeError:  # the reader (e.g. `| head`) has had enough
             return
         self.stderr.write(f"Exported {count} markets ({options['format']}).")
-
-
-def _write_csv(markets, handle):
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    count = 0
-    for values in markets:
-        writer.writerow(
-            [_csv_value(name, value) for name, value in zip(COLUMNS, values, strict=True)]
-        )
-        count += 1
-    return count
-
-
-def _csv_value(name, value):
-    if value is None:
-        return ""
-    if name == "extra_metadata":
-        return orjson.dumps(value).decode()
-    if name == "is_active":
-        return "true" if value else "false"
-    if name == "game_date":
-        return value.isoformat()
-    return value
-
-
-def _write_jsonl(markets, handle):
-    count = 0
-    for values in markets:
-        handle.write(orjson.dumps(dict(zip(COLUMNS, values, strict=True))).decode() + "\n")
-        count += 1
-    return count
