@@ -1,7 +1,8 @@
 """CPU time per request of the floor and of the project's list, in-process, without HTTP.
 
 On a shared 2-core machine the requests/s of http_bench.py move with the neighbours' load; the
-CPU time a request costs the application process does not. This calls both WSGI applications
+CPU time a request costs the application process moves much less (it still rises under
+contention, so compare figures from one run). This calls both WSGI applications
 directly (the same request, the same database and Redis as http_bench.py) and reports the
 process CPU milliseconds per request (time.process_time) and their ratio: the part of the gap
 that lives in Python. PostgreSQL's and Redis's own CPU are not counted.
