@@ -4,13 +4,12 @@ experiment is 404; staff reach all. Status changes go through `transition_experi
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from betterbros.api.pagination import StandardPagination
-from betterbros.api.permissions import IsOwnerOrStaff
 from betterbros.api.serializers import StrictFieldsMixin
+from betterbros.api.viewsets import OwnedModelViewSet
 
 from ..choices import ExperimentStatus
 from ..filtersets.experiments import ExperimentFilterSet
@@ -97,21 +96,15 @@ class ExperimentStatsSerializer(serializers.Serializer):
         summary="Change an experiment; `status` follows draft → running → completed | failed"
     ),
 )
-class ExperimentViewSet(viewsets.ModelViewSet):
+class ExperimentViewSet(OwnedModelViewSet):
     """A user's experiments (backtests); staff see everyone's."""
 
+    model = Experiment
     serializer_class = ExperimentSerializer
-    permission_classes = [IsOwnerOrStaff]
-    pagination_class = StandardPagination
     filterset_class = ExperimentFilterSet
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no real user
-            return Experiment.objects.none()
-        return Experiment.objects.visible_to(self.request.user).with_snapshot()
-
-    def perform_create(self, serializer):
-        serializer.save(user=self.request.user)
+    def with_related(self, queryset):
+        return queryset.with_snapshot()
 
     @extend_schema(
         summary="Totals of your experiments (the list's filters apply)",

@@ -4,14 +4,13 @@ cap), placing through `place_slip` (once)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from betterbros.api.pagination import StandardPagination
-from betterbros.api.permissions import IsOwnerOrStaff
 from betterbros.api.schema import error_responses
 from betterbros.api.serializers import StrictFieldsMixin
+from betterbros.api.viewsets import OwnedModelViewSet
 
 from ..filtersets.slips import SavedSlipFilterSet
 from ..models import SavedSlip
@@ -72,21 +71,15 @@ class SavedSlipSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         responses={201: SavedSlipSerializer, **error_responses(403)},
     ),
 )
-class SavedSlipViewSet(viewsets.ModelViewSet):
+class SavedSlipViewSet(OwnedModelViewSet):
     """A user's saved slips; staff see everyone's."""
 
+    model = SavedSlip
     serializer_class = SavedSlipSerializer
-    permission_classes = [IsOwnerOrStaff]
-    pagination_class = StandardPagination
     filterset_class = SavedSlipFilterSet
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no real user
-            return SavedSlip.objects.none()
-        return SavedSlip.objects.visible_to(self.request.user).select_related("snapshot")
-
-    def perform_create(self, serializer):
-        serializer.save(user=self.request.user)
+    def with_related(self, queryset):
+        return queryset.select_related("snapshot")
 
     @extend_schema(
         summary="Mark the slip placed (once)",

@@ -5,27 +5,10 @@ import orjson
 
 from .base import FeedFormat, csv_records
 from .report import RowError
+from .rows import COLUMNS as STAGED_MARKET_COLUMNS
 
-COLUMNS = (
-    "platform",
-    "external_id",
-    "league",
-    "season",
-    "week",
-    "player_id",
-    "player_name",
-    "position",
-    "team",
-    "opponent",
-    "market_type",
-    "stat_category",
-    "line",
-    "odds",
-    "game_id",
-    "game_date",
-    "is_active",
-    "extra_metadata",
-)
+# The staged columns but `sport`, which follows from the league.
+COLUMNS = tuple(column for column in STAGED_MARKET_COLUMNS if column != "sport")
 REQUIRED = ("platform", "league", "player_name", "market_type", "line")
 
 
