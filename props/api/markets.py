@@ -1,6 +1,8 @@
 """`/api/v1/prop-markets/`: the board (cursor pages, cached, ETag), one market, staff writes
 through `props.services`, and line shopping (`compare/`)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,9 +20,10 @@ from ..filtersets.markets import PropMarketFilterSet
 from ..models import PropMarket
 from ..selectors import line_shopping, sorted_offers
 from .board_cache import cached_json, json_response
+from .board_page import board_filter_values, board_page_rows
 from .market_json import market_json_rows
 from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
-from .pagination import KeysetPagination, paginate, whole_number
+from .pagination import KeysetPagination, page_queryset, paginate, whole_number
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 ERRORS = {
@@ -89,8 +92,16 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         def build():
-            queryset, _ = filtered(request, PropMarket.objects.all())
-            rows, next_url, previous_url = paginate(request, queryset, rows_of=market_json_rows)
+            board = board_filter_values(request.query_params)
+            if board is not None:  # the hot board query: no FilterSet form, SQL compiled once
+                rows_of = partial(board_page_rows, board)
+            else:
+                queryset, _ = filtered(request, PropMarket.objects.all())
+
+                def rows_of(**page):
+                    return market_json_rows(page_queryset(queryset, **page))
+
+            rows, next_url, previous_url = paginate(request, rows_of=rows_of)
             return {"next": next_url, "previous": previous_url, "results": rows}
 
         return cached_json(request, scope="list", board=board_of(request), build=build)

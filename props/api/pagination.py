@@ -140,16 +140,16 @@ def page_queryset(queryset, *, ordering, cursor=None, size):
     return page[: size + 1]
 
 
-def paginate(request, queryset, *, rows_of):
-    """One page of `queryset` for `request`: (rows, next_url, previous_url).
+def paginate(request, *, rows_of):
+    """One page for `request`: (rows, next_url, previous_url).
 
-    `rows_of(queryset)` turns the page's query into dicts (one query); they must carry `id`
-    and the ordering field."""
+    `rows_of(ordering=, cursor=, size=)` reads the page's rows as dicts (one query, usually
+    of `page_queryset`); they must carry `id` and the ordering field."""
     order = ordering(request)
     size = page_size(request)
     token = request.query_params.get(CURSOR_PARAM)
     cursor = Cursor.decode(token, order) if token else None
-    rows = rows_of(page_queryset(queryset, ordering=order, cursor=cursor, size=size))
+    rows = rows_of(ordering=order, cursor=cursor, size=size)
     more = len(rows) > size
     rows = rows[:size]
     url = request.build_absolute_uri()

@@ -1,0 +1,47 @@
+"""The board query (league, week, is_active and paging only) skips the FilterSet's form: it
+answers, and refuses, exactly as the FilterSet does."""
+
+import pytest
+
+from tests.factories import PropMarketFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/prop-markets/"
+
+
+def test_board_query_answers_as_the_filterset_does(user_client):
+    for number in range(5):
+        PropMarketFactory(player_name=f"Player {number}", is_active=number != 2)
+    PropMarketFactory(week=6)
+    PropMarketFactory(league="NBA")
+    query = "league=NFL&week=5&is_active=true&page_size=2"
+    # An empty filter of another name sends the same query through the FilterSet.
+    through_filterset = "sport=&"
+
+    fast = user_client.get(f"{URL}?{query}").json()
+    full = user_client.get(f"{URL}?{through_filterset}{query}").json()
+
+    assert [row["player_name"] for row in fast["results"]] == ["Player 0", "Player 1"]
+    assert fast["results"] == full["results"]
+    second_page = user_client.get(fast["next"]).json()
+    assert [row["player_name"] for row in second_page["results"]] == ["Player 3", "Player 4"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "league=XFL&week=5",
+        "league=NFL&week=99",
+        "week=-1",
+        "week=5.5",
+        "week=five&is_active=maybe",
+        "league=nfl&is_active=2",
+        "league=&week=&is_active=",
+    ],
+)
+def test_board_query_errors_are_the_filtersets(user_client, query):
+    fast = user_client.get(f"{URL}?{query}")
+    full = user_client.get(f"{URL}?sport=&{query}")
+
+    assert fast.status_code == full.status_code
+    assert fast.json() == full.json()
