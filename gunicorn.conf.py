@@ -18,9 +18,12 @@ threads = env.int("GUNICORN_THREADS", default=1)
 timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
 keepalive = env.int("GUNICORN_KEEPALIVE", default=5)
-# Recycling workers bounds the memory a slow leak can take.
-max_requests = env.int("GUNICORN_MAX_REQUESTS", default=1000)
-max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=100)
+# Recycling workers bounds the memory a slow leak can take. Rarely: the requests queued behind a
+# fresh worker wait for Django's first-request imports, and at 1,000 (a recycle every ~2 s at
+# the cached board's rate) that wait was the cached list's p99 (BENCHMARKS.md). The jitter
+# keeps the workers from being replaced together.
+max_requests = env.int("GUNICORN_MAX_REQUESTS", default=50000)
+max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=5000)
 
 # "-" is stdout; an empty value turns the access log off.
 accesslog = env.str("GUNICORN_ACCESS_LOG", default="-") or None
@@ -68,3 +71,11 @@ forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1")
 # Heartbeat files on tmpfs: a container's overlay filesystem can stall them.
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
+
+
+def post_worker_init(worker):
+    """Load the URLconf (and with it the API's views, DRF and the schema) before the worker
+    takes its first request, so no request waits for those imports."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (the attribute imports the URLconf)
