@@ -3,8 +3,11 @@
 import socket
 
 import pytest
+from django.core.cache import cache
+from django_redis import get_redis_connection
 
 from accounts.choices import SubscriptionTier
+from betterbros.api.throttling import TierRateThrottle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,39 @@ def test_requests_pass_when_redis_is_unreachable(client_for, rates, settings):
     client = client_for(UserFactory())
 
     assert statuses(client, ME, 3) == [200, 200, 200]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, set by the test (seconds)."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(TierRateThrottle, "timer", lambda self: now[0])
+    return now
+
+
+def test_window_slides_a_slot_frees_when_the_oldest_request_leaves_it(client_for, rates, clock):
+    rates(anon="100/min", free="2/min", pro="100/min", enterprise="100/min")
+    client = client_for(UserFactory(subscription_tier=SubscriptionTier.FREE))
+    start = clock[0]
+
+    assert statuses(client, ME, 1) == [200]
+    clock[0] = start + 30
+    assert statuses(client, ME, 1) == [200]
+    clock[0] = start + 45
+    refused = client.get(ME)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) == 15
+    clock[0] = start + 61
+    assert statuses(client, ME, 2) == [200, 429]  # the request at +30 is still in the window
+
+
+def test_counts_are_one_sorted_set_per_user_in_redis(client_for, rates):
+    rates(anon="100/min", free="3/min", pro="100/min", enterprise="100/min")
+    user = UserFactory(subscription_tier=SubscriptionTier.FREE)
+
+    assert statuses(client_for(user), ME, 5) == [200, 200, 200, 429, 429]
+    key = cache.make_key(f"throttle_window_free_{user.pk}")
+    redis = get_redis_connection("default")
+    assert redis.type(key) == b"zset"
+    assert redis.zcard(key) == 3  # refused requests are not counted
+    assert 0 < redis.pttl(key) <= 60_000
