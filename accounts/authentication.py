@@ -12,10 +12,12 @@ import uuid
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework import authentication, exceptions, status
 
 from .choices import IdentityProvider
 from .services import EmailAlreadyRegistered, provision_external_user
+from .token_authentication import CachedUser, cached_fields, subject_cache_key
 
 CLERK_ALGORITHM = "RS256"
 SUPABASE_ALGORITHM = "HS256"
@@ -99,10 +101,17 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
         return subject
 
     def user_for(self, claims):
+        """The subject's user: from the cache like a DRF token's user (an active user's
+        authorization fields, `accounts.token_authentication`), else provisioned."""
+        subject = self.subject(claims)
+        cache_key = subject_cache_key(self.provider, subject)
+        fields = cache.get(cache_key)
+        if fields is not None:
+            return CachedUser(fields)
         try:
             user = provision_external_user(
                 provider=self.provider,
-                subject=self.subject(claims),
+                subject=subject,
                 email=claims.get("email"),
                 full_name=claims.get("name") or "",
             )
@@ -110,6 +119,7 @@ class BearerJWTAuthentication(authentication.BaseAuthentication):
             raise AccountConflict(str(exc)) from None
         if not user.is_active:
             raise exceptions.AuthenticationFailed("This account is deactivated.")
+        cache.set(cache_key, cached_fields(user), timeout=settings.AUTH_TOKEN_CACHE_TTL)
         return user
 
 

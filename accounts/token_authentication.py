@@ -8,10 +8,14 @@ subscription_tier). `request.user` answers those from the cache and reads the us
 first time anything else is used, so views that show or save the user (`users/me/`) work on the
 current row, never on a cached copy.
 
-Deleting a token, and saving a user (deactivation, staff or tier changes), drop the cached
-entry at once (signals, connected in every process by `betterbros.apps`). Changes that bypass
-signals (`QuerySet.update` of those fields) show within the TTL. AUTH_TOKEN_CACHE_TTL=0 turns
-the cache off. With Redis unreachable every request authenticates against PostgreSQL.
+Clerk and Supabase users get the same cache, keyed by provider and subject
+(`accounts.authentication`; the JWT itself is verified on every request).
+
+Deleting a token, and saving or deleting a user (deactivation, staff or tier changes, a
+provider id moved to another account), drop the cached entries at once (signals, connected in
+every process by `betterbros.apps`). Changes that bypass signals (`QuerySet.update` of those
+fields) show within the TTL. AUTH_TOKEN_CACHE_TTL=0 turns the cache off. With Redis
+unreachable every request authenticates against PostgreSQL.
 """
 
 import hashlib
@@ -19,7 +23,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.authentication import TokenAuthentication
@@ -28,9 +32,22 @@ from rest_framework.authtoken.models import Token
 CACHED_FIELDS = ("pk", "is_active", "is_staff", "is_superuser", "subscription_tier")
 
 
+SUBJECT_FIELDS = {"clerk": "clerk_user_id", "supabase": "supabase_user_id"}
+
+
 def token_cache_key(key):
     # A digest, so that Redis never holds usable tokens in its key space.
     return f"auth:token:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def subject_cache_key(provider, subject):
+    """The cache key of the user a Clerk or Supabase subject stands for."""
+    return f"auth:subject:{provider}:{subject}"
+
+
+def cached_fields(user):
+    """What the cache keeps of an authenticated user (CACHED_FIELDS)."""
+    return {name: getattr(user, name) for name in CACHED_FIELDS}
 
 
 class CachedUser(SimpleLazyObject):
@@ -65,11 +82,7 @@ class CachedTokenAuthentication(TokenAuthentication):
         if fields is not None:
             return CachedUser(fields), Token(key=key, user_id=fields["pk"])
         user, token = super().authenticate_credentials(key)
-        cache.set(
-            cache_key,
-            {name: getattr(user, name) for name in CACHED_FIELDS},
-            timeout=settings.AUTH_TOKEN_CACHE_TTL,
-        )
+        cache.set(cache_key, cached_fields(user), timeout=settings.AUTH_TOKEN_CACHE_TTL)
         return user, token
 
 
@@ -83,4 +96,31 @@ def forget_user_tokens(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and not set(update_fields) & set(CACHED_FIELDS):
         return  # e.g. a login's last_login: nothing cached changed
     keys = Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)
-    cache.delete_many([token_cache_key(key) for key in keys])
+    cache.delete_many([token_cache_key(key) for key in keys] + _subject_keys(instance))
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.forget_old_subjects")
+def forget_old_subjects(sender, instance, update_fields=None, **kwargs):
+    """A provider id moved off an account stops standing for it at once."""
+    fields = list(SUBJECT_FIELDS.values())
+    if instance.pk is None or (update_fields is not None and not set(update_fields) & {*fields}):
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
+    if stored is not None:
+        cache.delete_many(_subject_keys(stored))
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.forget_user")
+def forget_user(sender, instance, **kwargs):
+    cache.delete_many(_subject_keys(instance))
+
+
+def _subject_keys(user):
+    def subject(field):
+        return user[field] if isinstance(user, dict) else getattr(user, field)
+
+    return [
+        subject_cache_key(provider, subject(field))
+        for provider, field in SUBJECT_FIELDS.items()
+        if subject(field)
+    ]
