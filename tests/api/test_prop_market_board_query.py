@@ -2,6 +2,7 @@
 answers, and refuses, exactly as the FilterSet does."""
 
 import pytest
+from django.db import connection
 
 from tests.factories import PropMarketFactory
 
@@ -45,3 +46,33 @@ def test_board_query_errors_are_the_filtersets(user_client, query):
 
     assert fast.status_code == full.status_code
     assert fast.json() == full.json()
+
+
+def prepared_board_statements():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE NOT from_sql AND statement LIKE %s",
+            ['%FROM "prop_markets"%'],
+        )
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def test_board_page_runs_as_a_prepared_statement(user_client, settings):
+    settings.CACHE_TTL = 0
+    PropMarketFactory()
+    before = prepared_board_statements()
+
+    for _ in range(2):
+        assert user_client.get(f"{URL}?league=NFL&week=5&is_active=true").status_code == 200
+
+    assert len(prepared_board_statements()) == len(before) + 1
+
+
+def test_game_date_order_is_not_prepared_its_sort_key_must_match_the_index(user_client):
+    PropMarketFactory()
+    before = prepared_board_statements()
+
+    response = user_client.get(f"{URL}?league=NFL&week=5&ordering=game_date")
+
+    assert response.status_code == 200
+    assert prepared_board_statements() == before
