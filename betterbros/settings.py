@@ -170,7 +170,7 @@ CLERK_JWKS_URL = env.str("CLERK_JWKS_URL", default="")
 CLERK_AUTHORIZED_PARTIES = env.list("CLERK_AUTHORIZED_PARTIES", default=[])
 SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
 JWT_LEEWAY_SECONDS = env.int("JWT_LEEWAY_SECONDS", default=30)
-# Seconds a DRF token's user stays cached for authentication (accounts/token_authentication.py).
+# Seconds a token's or JWT subject's user stays cached (accounts/token_authentication.py).
 AUTH_TOKEN_CACHE_TTL = env.int("AUTH_TOKEN_CACHE_TTL", default=60)
 
 # --- Product rules ----------------------------------------------------------------------------
