@@ -67,20 +67,22 @@ def board_filter_values(query_params):
     return values
 
 
-def board_queryset(values):
+def board_queryset(values, using=None):
     """The markets matching the cleaned board `values`, filtered by the FilterSet's filters."""
-    queryset = PropMarket.objects.all()
+    queryset = PropMarket.objects.using(using)
     for name in BOARD_FILTERS:
         queryset = PropMarketFilterSet.base_filters[name].filter(queryset, values[name])
     return queryset
 
 
-def board_page_rows(values, *, ordering, cursor, size):
-    """One page of the board `values` as market JSON rows (see `pagination.paginate`)."""
-    queryset = PropMarket.objects.all()
-    connection = connections[queryset.db]
+def board_page_rows(values, *, using, ordering, cursor, size):
+    """One page of the board `values` from database `using` as market JSON rows (see
+    `pagination.paginate`)."""
+    connection = connections[using]
     if connection.vendor != "postgresql":
-        page = page_queryset(board_queryset(values), ordering=ordering, cursor=cursor, size=size)
+        page = page_queryset(
+            board_queryset(values, using), ordering=ordering, cursor=cursor, size=size
+        )
         return market_json_rows(page)
     sql, params = board_page_sql(values, ordering=ordering, cursor=cursor, size=size)
     return json_rows(connection, sql, params, prepared=_preparable(sql))

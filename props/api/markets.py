@@ -4,6 +4,7 @@ through `props.services`, and line shopping (`compare/`)."""
 from functools import partial
 
 from django.conf import settings
+from django.db import router
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -54,6 +55,13 @@ def filtered(request, queryset):
     return filterset.qs, filterset.form.cleaned_data
 
 
+def cache_filling_database():
+    """Where a cached read is built: the primary (the router's database for writes). A
+    replica that has not replayed a write yet would store the old board under the version
+    that write bumped, and serve it for the cache's whole TTL."""
+    return router.db_for_write(PropMarket)
+
+
 def board_of(request):
     """The (league, week) a query is scoped to, for the cache version; (None, None) if none.
 
@@ -92,11 +100,12 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         def build():
+            primary = cache_filling_database()
             board = board_filter_values(request.query_params)
             if board is not None:  # the hot board query: no FilterSet form, SQL compiled once
-                rows_of = partial(board_page_rows, board)
+                rows_of = partial(board_page_rows, board, using=primary)
             else:
-                queryset, _ = filtered(request, PropMarket.objects.all())
+                queryset, _ = filtered(request, PropMarket.objects.using(primary))
 
                 def rows_of(**page):
                     return market_json_rows(page_queryset(queryset, **page))
@@ -155,7 +164,8 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def compare(self, request):
         def build():
-            queryset, cleaned = filtered(request, PropMarket.objects.all())
+            primary = cache_filling_database()
+            queryset, cleaned = filtered(request, PropMarket.objects.using(primary))
             if cleaned.get("live") is False and not cleaned.get("snapshot"):
                 message = "Compare reads one board: give snapshot=<slug>, or leave live unset."
                 raise ValidationError({"live": [message]})
