@@ -10,12 +10,14 @@ and validating the FilterSet's form (BENCHMARKS.md). Here:
 - The page's SQL is compiled by the ORM once per shape (which filters are given, `is_active`'s
   value, ordering, cursor direction, page size): the shape is compiled with stand-in values,
   the positions of the stand-ins among the parameters are remembered, and each request binds
-  its own values there, converted as the ORM converted the stand-ins.
-  `tests/perf/test_board_page.py` compares the result with a fresh compile for every shape.
+  its own values there, converted as the ORM converted the stand-ins (the 512 most recently
+  used shapes are kept: page sizes alone make many). `tests/perf/test_board_page.py` compares
+  the result with a fresh compile for every shape.
 """
 
 import datetime
 import decimal
+import functools
 import uuid
 
 from django import forms
@@ -45,8 +47,6 @@ _CURSOR_STAND_INS = {
     "game_date": datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
     "updated_at": datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
 }
-_templates = {}
-_constant_free = {}
 
 
 def board_filter_values(query_params):
@@ -84,41 +84,41 @@ def board_page_rows(values, *, using, ordering, cursor, size):
             board_queryset(values, using), ordering=ordering, cursor=cursor, size=size
         )
         return market_json_rows(page)
-    sql, params = board_page_sql(values, ordering=ordering, cursor=cursor, size=size)
-    return json_rows(connection, sql, params, prepared=_preparable(sql))
+    sql, params, preparable = _bind(values, ordering, cursor, size)
+    return json_rows(connection, sql, params, prepared=preparable)
 
 
 def board_page_sql(values, *, ordering, cursor, size):
     """(sql, params) of the page: what the ORM compiles for `page_queryset(board_queryset(
     values), …)`, from the template of the page's shape."""
+    sql, params, _ = _bind(values, ordering, cursor, size)
+    return sql, params
+
+
+def _bind(values, ordering, cursor, size):
     given = tuple(name for name in BOARD_FILTERS if values[name] not in EMPTY_VALUES)
     backwards = cursor.backwards if cursor is not None else None
-    shape = (given, values["is_active"], ordering, backwards, size)
-    template = _templates.get(shape)
-    if template is None:
-        template = _templates[shape] = _compile(given, values["is_active"], ordering, cursor, size)
-    sql, slots = template
+    sql, slots, preparable = _template(given, values["is_active"], ordering, backwards, size)
     bound = {**values}
     if cursor is not None:
         bound.update(cursor_id=cursor.row_id, cursor=cursor.value)
-    return sql, tuple(value if name is None else cast(bound[name]) for name, cast, value in slots)
+    params = tuple(value if name is None else cast(bound[name]) for name, cast, value in slots)
+    return sql, params, preparable
 
 
-def _preparable(sql):
-    # Only shapes whose every parameter is a request's value: a constant parameter (game_date's
-    # NULL sort key) would make a generic plan's ORDER BY differ from the index expression.
-    return _constant_free.get(sql, False)
-
-
-def _compile(given, is_active, ordering, cursor, size):
-    """(sql, slots) of a page shape: each slot is (value name, converter, None) for a bound
-    value, or (None, None, constant) for a parameter the shape fixes."""
+@functools.lru_cache(maxsize=512)
+def _template(given, is_active, ordering, backwards, size):
+    """(sql, slots, preparable) of a page shape: each slot is (value name, converter, None) for
+    a bound value, or (None, None, constant) for a parameter the shape fixes. Only shapes whose
+    every parameter is a request's value are preparable: a constant (game_date's NULL sort key)
+    would make a generic plan's ORDER BY differ from the index expression."""
     stand_ins = {name: _STAND_INS[name] for name in ("league", "week") if name in given}
     stand_ins["is_active"] = is_active
-    if cursor is not None:
+    cursor = None
+    if backwards is not None:
         stand_ins["cursor_id"] = _STAND_INS["cursor_id"]
         stand_ins["cursor"] = _CURSOR_STAND_INS[ordering.lstrip("-")]
-        cursor = Cursor(ordering, stand_ins["cursor"], stand_ins["cursor_id"], cursor.backwards)
+        cursor = Cursor(ordering, stand_ins["cursor"], stand_ins["cursor_id"], backwards)
     values = {name: stand_ins.get(name) for name in BOARD_FILTERS}
     page = page_queryset(board_queryset(values), ordering=ordering, cursor=cursor, size=size)
     sql, params = market_tuples(page).query.sql_with_params()
@@ -131,8 +131,8 @@ def _compile(given, is_active, ordering, cursor, size):
             stand_in = stand_ins[name]
             cast = _same if type(param) is type(stand_in) else type(param)
             slots.append((name, cast, None))
-    _constant_free[sql] = all(name is not None for name, _, _ in slots)
-    return sql, tuple(slots)
+    preparable = all(name is not None for name, _, _ in slots)
+    return sql, tuple(slots), preparable
 
 
 def _stand_in_name(param, stand_ins):
