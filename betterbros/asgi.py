@@ -4,6 +4,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from betterbros.serving import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "betterbros.settings")
 
 application = get_asgi_application()
+
+require_secret_key()

@@ -56,10 +56,24 @@ print(market.player_name, market.odds)
     assert result.stdout.strip().endswith("Patrick Mahomes 1.9091")
 
 
-def test_a_secret_key_is_required_when_debug_is_off(tmp_path):
-    result = run_python("import django; django.setup()", {}, tmp_path)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+def test_the_app_refuses_to_serve_without_a_secret_key_when_debug_is_off(tmp_path):
+    for entry_point in ("betterbros.wsgi", "betterbros.asgi"):
+        result = run_python(f"import {entry_point}", {}, tmp_path)
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key(tmp_path):
+    database = tmp_path / "commands.sqlite3"
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('makemigrations', check=True, dry_run=True, verbosity=0); "
+        "call_command('migrate', verbosity=0); print('ok')",
+        {"DATABASE_URL": f"sqlite:///{database}"},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
 
 
 def test_debug_is_off_unless_asked(tmp_path):
