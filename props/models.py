@@ -25,6 +25,7 @@ from .choices import (
     Sport,
 )
 from .fields import DecimalOddsField, ValidatedJSONField
+from .odds import MAX_DECIMAL_ODDS
 from .querysets import ExperimentQuerySet, PropMarketQuerySet, SavedSlipQuerySet, SnapshotQuerySet
 from .validators import (
     validate_clean_json,
@@ -41,7 +42,7 @@ from .validators import (
 # every number, so a finite upper bound rejects both.
 MAX_WEEK = 60
 MAX_LINE = 100_000
-MAX_ODDS = 10_000
+MAX_ODDS = MAX_DECIMAL_ODDS
 MAX_AMOUNT = 1_000_000_000_000
 # Where markets without a game date sort (last, ascending): a NOT NULL sort key lets cursor
 # pages seek in an index with one row comparison (see props/api/pagination.py).

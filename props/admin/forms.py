@@ -8,7 +8,7 @@ from django import forms
 from django.forms.fields import InvalidJSONInput
 
 from ..models import PropMarket, Snapshot
-from ..odds import InvalidOdds, american_to_decimal
+from ..odds import InvalidOdds, decimal_odds
 from ..services import SnapshotLocked
 from .locking import is_in_locked_snapshot
 
@@ -47,13 +47,12 @@ class PropMarketAdminForm(forms.ModelForm):
         cleaned = super().clean()
         american = cleaned.get("american_odds")
         if american is not None:
-            if "odds" in self.changed_data and cleaned.get("odds") is not None:
-                self.add_error("american_odds", "Give the odds either as odds or American odds.")
-            else:
-                try:
-                    cleaned["odds"] = american_to_decimal(american)
-                except InvalidOdds as exc:
-                    self.add_error("american_odds", str(exc))
+            # Odds the page only showed back (unchanged) give way to the American odds typed.
+            shown_odds = cleaned.get("odds") if "odds" in self.changed_data else None
+            try:
+                cleaned["odds"] = decimal_odds(odds=shown_odds, american_odds=american)
+            except InvalidOdds as exc:
+                self.add_error(exc.field, str(exc))
         refuse_locked_target(self, cleaned.get("snapshot"))
         return cleaned
 

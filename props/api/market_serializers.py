@@ -5,22 +5,10 @@ serializers describe the same keys for the schema and validate writes."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from ..models import MAX_ODDS, PropMarket, Snapshot
-from ..odds import InvalidOdds, american_to_decimal, normalize_odds
+from ..models import PropMarket, Snapshot
+from ..odds import InvalidOdds, decimal_odds
 from ..selectors import MARKET_KEYS
 from ..validators import validate_finite
-
-
-def _odds(convert, value):
-    if value is None:
-        return None
-    try:
-        decimal = convert(value)
-    except InvalidOdds as exc:
-        raise serializers.ValidationError(str(exc)) from None
-    if decimal > MAX_ODDS:
-        raise serializers.ValidationError(f"Odds above {MAX_ODDS} (decimal) are not accepted.")
-    return decimal
 
 
 class PropMarketSerializer(serializers.ModelSerializer):
@@ -54,21 +42,13 @@ class PropMarketSerializer(serializers.ModelSerializer):
     def validate_line(self, value):
         return self._finite(value)
 
-    def validate_odds(self, value):
-        return _odds(normalize_odds, value)
-
-    def validate_american_odds(self, value):
-        return _odds(american_to_decimal, value)
-
     def validate(self, attrs):
-        if "american_odds" in attrs:
-            american = attrs.pop("american_odds")
-            if attrs.get("odds") is not None and american is not None:
-                raise serializers.ValidationError(
-                    {"american_odds": ["Give either odds or american_odds, not both."]}
-                )
-            if american is not None or "odds" not in attrs:
-                attrs["odds"] = american
+        if "odds" in attrs or "american_odds" in attrs:
+            american = attrs.pop("american_odds", None)
+            try:
+                attrs["odds"] = decimal_odds(odds=attrs.get("odds"), american_odds=american)
+            except InvalidOdds as exc:
+                raise serializers.ValidationError({exc.field: [str(exc)]}) from None
         return attrs
 
     @staticmethod

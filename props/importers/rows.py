@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 
 from .. import catalogue
 from ..choices import SPORT_OF_LEAGUE, League, Platform
-from ..models import MAX_LINE, MAX_ODDS, MAX_WEEK
-from ..odds import InvalidOdds, american_to_decimal, normalize_odds
+from ..models import MAX_LINE, MAX_WEEK
+from ..odds import InvalidOdds, decimal_odds
 from ..validators import validate_clean_json
 from .weeks import week_from_game_date
 
@@ -277,17 +277,9 @@ def _number(value, field, minimum, maximum, integer=False):
 
 def _odds(record):
     try:
-        american = record.get("american_odds")
-        if american not in (None, ""):
-            odds = american_to_decimal(american)
-        else:
-            odds = record.get("odds")
-            odds = None if odds in (None, "") else normalize_odds(odds)
+        return decimal_odds(odds=record.get("odds"), american_odds=record.get("american_odds"))
     except InvalidOdds as exc:
-        raise InvalidRow("odds", str(exc)) from None
-    if odds is not None and odds > MAX_ODDS:
-        raise InvalidRow("odds", f"{odds} is above the maximum of {MAX_ODDS}.")
-    return odds
+        raise InvalidRow(exc.field, str(exc)) from None
 
 
 def _datetime(value):
