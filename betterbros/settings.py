@@ -220,6 +220,9 @@ THROTTLE_RATE_ANON = env.str("THROTTLE_RATE_ANON", default="60/min")
 THROTTLE_RATE_FREE = env.str("THROTTLE_RATE_FREE", default="120/min")
 THROTTLE_RATE_PRO = env.str("THROTTLE_RATE_PRO", default="600/min")
 THROTTLE_RATE_ENTERPRISE = env.str("THROTTLE_RATE_ENTERPRISE", default="3000/min")
+# Proxies in front of the app that append to X-Forwarded-For. 0: the socket's address is the
+# client (the header, which any client can forge, is ignored); N: the Nth entry from the right.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -241,6 +244,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "betterbros.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "betterbros.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The anonymous rate's client address (rest_framework.throttling.BaseThrottle.get_ident).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,5 +1,6 @@
 """Request rates per subscription tier (THROTTLE_RATE_FREE / _PRO / _ENTERPRISE) and for
-anonymous clients (THROTTLE_RATE_ANON), counted in the cache (Redis). With Redis unreachable
+anonymous clients (THROTTLE_RATE_ANON, per address: the socket's, or with NUM_PROXIES=N the
+address N proxies saw in X-Forwarded-For), counted in the cache (Redis). With Redis unreachable
 the counts are lost and requests pass: throttling degrades open, the API keeps serving.
 
 The rule is DRF's SimpleRateThrottle: at most N requests in any window of the rate's duration
