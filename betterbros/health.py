@@ -2,8 +2,9 @@
 
 `live` answers without I/O: the process is up. `ready` checks PostgreSQL and Redis
 (`betterbros.connections.check_all_connections`) and answers 200 when all are healthy, 503 when
-any is not. `?verbose=1` adds the database's figures (server version, size, pool) for staff
-callers, authenticated like the API (token, JWT or session).
+any is not. Anyone gets healthy/unhealthy per check; staff callers, authenticated like the API
+(token, JWT or session), also get each check's error and latency (hosts and error texts are
+not for the public), and with `?verbose=1` the database's figures (server version, size, pool).
 """
 
 from django.db import DatabaseError
@@ -28,7 +29,11 @@ def live(request):
 def ready(request):
     report = check_all_connections()
     healthy = report["status"] == "healthy"
-    if healthy and request.GET.get("verbose") == "1" and _is_staff_caller(request):
+    if not _is_staff_caller(request):
+        report["checks"] = {
+            name: {"healthy": check["healthy"]} for name, check in report["checks"].items()
+        }
+    elif healthy and request.GET.get("verbose") == "1":
         try:
             report["database_info"] = get_db_info()
         except DatabaseError as error:

@@ -1,5 +1,5 @@
-"""/health/live/ and /health/ready/: the JSON contract, 503 when a dependency is down, the
-database figures for staff only, and no HTTPS redirect for probes."""
+"""/health/live/ and /health/ready/: the JSON contract, 503 when a dependency is down, errors,
+latencies and the database figures for staff only, and no HTTPS redirect for probes."""
 
 import socket
 
@@ -25,9 +25,44 @@ def test_live_answers_without_touching_anything(client):
     assert response.json() == {"status": "alive"}
 
 
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(StaffUserFactory())
+    return client
+
+
 @pytest.mark.django_db
-def test_ready_reports_each_dependency_healthy(client):
+def test_ready_tells_anonymous_callers_only_healthy_or_not_per_check(client):
     response = client.get("/health/ready/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "healthy",
+        "checks": {"database": {"healthy": True}, "redis": {"healthy": True}},
+    }
+
+
+@pytest.mark.django_db
+def test_ready_hides_the_host_and_error_of_a_failing_check_from_anonymous_callers(
+    client, settings, closed_port
+):
+    settings.CACHES = redis_at(closed_port)
+    response = client.get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"] == {"healthy": False}
+    assert str(closed_port) not in response.content.decode()
+    assert "ConnectionError" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_ready_hides_the_detail_from_signed_in_non_staff_users(client, settings, closed_port):
+    settings.CACHES = redis_at(closed_port)
+    token = Token.objects.create(user=UserFactory())
+    response = client.get("/health/ready/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.json()["checks"]["redis"] == {"healthy": False}
+
+
+def test_ready_reports_each_dependency_healthy_to_staff(staff_client):
+    response = staff_client.get("/health/ready/")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "healthy"
@@ -45,10 +80,9 @@ def test_ready_is_never_cached(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.django_db
-def test_ready_is_503_when_redis_is_unreachable(client, settings, closed_port):
+def test_ready_is_503_when_redis_is_unreachable(staff_client, settings, closed_port):
     settings.CACHES = redis_at(closed_port)
-    response = client.get("/health/ready/")
+    response = staff_client.get("/health/ready/")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unhealthy"
@@ -57,15 +91,14 @@ def test_ready_is_503_when_redis_is_unreachable(client, settings, closed_port):
     assert "ConnectionError" in body["checks"]["redis"]["error"]
 
 
-@pytest.mark.django_db
-def test_ready_gives_up_on_a_dependency_that_does_not_answer(client, settings):
+def test_ready_gives_up_on_a_dependency_that_does_not_answer(staff_client, settings):
     # A socket that accepts connections but never answers, like a hung Redis.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", free_port(6950)))
         silent.listen()
         settings.CACHES = redis_at(silent.getsockname()[1])
         settings.HEALTH_CHECK_TIMEOUT = 0.1
-        response = client.get("/health/ready/")
+        response = staff_client.get("/health/ready/")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"] == {
         "healthy": False,
@@ -74,10 +107,9 @@ def test_ready_gives_up_on_a_dependency_that_does_not_answer(client, settings):
     }
 
 
-@pytest.mark.django_db
-def test_ready_says_redis_is_not_configured_without_redis_url(client, settings):
+def test_ready_says_redis_is_not_configured_without_redis_url(staff_client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    response = client.get("/health/ready/")
+    response = staff_client.get("/health/ready/")
     assert response.status_code == 200
     assert response.json()["checks"]["redis"] == {
         "healthy": True,

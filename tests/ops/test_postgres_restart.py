@@ -95,8 +95,8 @@ def test_requests_during_an_outage_get_a_clear_503(app, cluster):
         ready = app.get("/health/ready/")
         assert ready.status_code == 503
         assert ready.json()["status"] == "unhealthy"
-        assert ready.json()["checks"]["database"]["healthy"] is False
-        assert ready.json()["checks"]["database"]["error"]
+        # An anonymous probe learns that, not the host or the error text.
+        assert ready.json()["checks"]["database"] == {"healthy": False}
 
         admin = session.get(f"{app.base_url}/admin/", timeout=15)
         assert admin.status_code == 503
