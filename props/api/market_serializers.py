@@ -5,13 +5,15 @@ serializers describe the same keys for the schema and validate writes."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from betterbros.api.serializers import StrictFieldsMixin
+
 from ..models import PropMarket, Snapshot
 from ..odds import InvalidOdds, decimal_odds
 from ..selectors import MARKET_KEYS
 from ..validators import validate_finite
 
 
-class PropMarketSerializer(serializers.ModelSerializer):
+class PropMarketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     snapshot = serializers.SlugRelatedField(
         slug_field="snapshot_id",
         queryset=Snapshot.objects.all(),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from betterbros.api.pagination import StandardPagination
 from betterbros.api.permissions import ReadForUsersWriteForStaff
+from betterbros.api.serializers import StrictFieldsMixin
 
 from .. import services
 from ..filtersets.snapshots import SnapshotFilterSet
@@ -29,7 +30,7 @@ LOCKED = OpenApiResponse(description="The snapshot is locked (the message names 
 FIXED_AFTER_CREATE = ("snapshot_id", "league", "week", "season")
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class SnapshotSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     locked_by = serializers.SlugRelatedField(
         slug_field="email", read_only=True, allow_null=True, help_text="Who locked it (email)."
     )

@@ -1,6 +1,10 @@
 """Every endpoint x method x {owner, other user, staff, anonymous}, written as data: adding an
 endpoint (or a method's expectation) adds its cases. `test_matrix_covers_every_endpoint`
-fails when the router gains an endpoint the matrix does not list."""
+fails when the router gains an endpoint the matrix does not list.
+
+The "unknown/read-only field" column sends each write's body with a field the endpoint does
+not take, and with one of its read-only fields: whoever the write would succeed for gets a 400
+naming the field (and nothing changes); everyone else gets the status of the plain write."""
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -51,6 +55,7 @@ class Endpoint:
     target: str | None = None
     query: str = ""
     body: object = field(default=None)  # world -> JSON body of POST/PUT/PATCH
+    read_only: str | None = None  # a field the endpoint shows but never takes from a body
 
 
 LEGS = [{"player": "Patrick Mahomes", "stat": "passing_yards", "line": 275.5}]
@@ -98,6 +103,7 @@ ENDPOINTS = [
         "/api/v1/users/me/",
         every_method(NOT_ALLOWED, get=expect(200), patch=expect(200)),
         body=lambda world: {"full_name": "Renamed"},
+        read_only="credits",
     ),
     Endpoint("users", "/api/v1/users/", every_method(STAFF_ONLY_NOT_ALLOWED, get=STAFF_ONLY)),
     Endpoint(
@@ -111,6 +117,7 @@ ENDPOINTS = [
         "/api/v1/experiments/",
         every_method(NOT_ALLOWED, get=expect(200), post=expect(201)),
         body=experiment_body,
+        read_only="user",
     ),
     Endpoint(
         "experiment",
@@ -118,6 +125,7 @@ ENDPOINTS = [
         every_method(NOT_ALLOWED, get=OWNED, put=OWNED, patch=OWNED, delete=expect(204, other=404)),
         target="experiment",
         body=experiment_body,
+        read_only="created_at",
     ),
     Endpoint(
         "experiment-stats",
@@ -129,6 +137,7 @@ ENDPOINTS = [
         "/api/v1/saved-slips/",
         every_method(NOT_ALLOWED, get=expect(200), post=expect(201)),
         body=slip_body,
+        read_only="is_placed",
     ),
     Endpoint(
         "saved-slip",
@@ -136,6 +145,7 @@ ENDPOINTS = [
         every_method(NOT_ALLOWED, get=OWNED, put=OWNED, patch=OWNED, delete=expect(204, other=404)),
         target="slip",
         body=slip_body,
+        read_only="placed_at",
     ),
     Endpoint(
         "saved-slip-place",
@@ -148,6 +158,7 @@ ENDPOINTS = [
         "/api/v1/snapshots/",
         every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200), post=expect(403, staff=201)),
         body=new_snapshot_body,
+        read_only="is_locked",
     ),
     Endpoint(
         "snapshot",
@@ -160,6 +171,7 @@ ENDPOINTS = [
             delete=expect(403, staff=204),
         ),
         body=snapshot_body,
+        read_only="locked_at",
     ),
     Endpoint(
         "snapshot-lock",
@@ -182,6 +194,7 @@ ENDPOINTS = [
         "/api/v1/prop-markets/",
         every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200), post=expect(403, staff=201)),
         body=lambda world: MARKET,
+        read_only="created_at",
     ),
     Endpoint(
         "prop-market",
@@ -195,6 +208,7 @@ ENDPOINTS = [
         ),
         target="market",
         body=lambda world: MARKET,
+        read_only="updated_at",
     ),
     Endpoint(
         "prop-market-compare",
@@ -248,6 +262,48 @@ def test_permission_matrix(client_for, world, endpoint, method, actor):
 
     expected = endpoint.methods[method][actor]
     assert response.status_code == expected, response.content[:500]
+
+
+READ_ONLY_VALUES = {
+    "credits": "1000000.00",
+    "user": "00000000-0000-0000-0000-000000000001",
+    "created_at": "2020-01-01T00:00:00Z",
+    "is_placed": True,
+    "placed_at": "2020-01-01T00:00:00Z",
+    "is_locked": True,
+    "locked_at": "2020-01-01T00:00:00Z",
+    "updated_at": "2020-01-01T00:00:00Z",
+}
+WRITES = ("post", "put", "patch")
+FIELD_CASES = [
+    pytest.param(endpoint, method, actor, kind, id=f"{endpoint.name}-{method}-{actor}-{kind}")
+    for endpoint in ENDPOINTS
+    if endpoint.body is not None
+    for method in WRITES
+    for actor in ACTORS
+    for kind in ("unknown", "read-only")
+]
+
+
+@pytest.mark.parametrize("endpoint, method, actor, kind", FIELD_CASES)
+def test_unknown_and_read_only_fields_are_refused(client_for, world, endpoint, method, actor, kind):
+    client = client_for(None if actor == "anonymous" else getattr(world, actor))
+    name = "bogus" if kind == "unknown" else endpoint.read_only
+    body = {**endpoint.body(world), name: READ_ONLY_VALUES.get(name, 1)}
+
+    response = getattr(client, method)(url_of(endpoint, world), body, format="json")
+
+    plain = endpoint.methods[method][actor]
+    if 200 <= plain < 300:
+        assert response.status_code == 400, response.content[:500]
+        message = "Unknown field." if kind == "unknown" else "This field is read-only."
+        assert response.json() == {name: [message]}
+    else:
+        assert response.status_code == plain, response.content[:500]
+
+
+def test_every_write_endpoint_names_a_read_only_field():
+    assert [e.name for e in ENDPOINTS if e.body is not None and e.read_only is None] == []
 
 
 @pytest.mark.parametrize("path", ["/api/v1/experiments/", "/api/v1/saved-slips/"])
