@@ -6,14 +6,35 @@ Every variable is listed, with its default, in `.env.example`.
 """
 
 import copy
+import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+class _SetVariables(Mapping):
+    """The environment without its empty variables: `DATABASE_URL=` (as in a copy of
+    `.env.example`) means unset, so the default applies instead of an empty value."""
+
+    def __getitem__(self, name):
+        value = os.environ[name]
+        if not value.strip():
+            raise KeyError(name)
+        return value
+
+    def __iter__(self):
+        return (name for name, value in os.environ.items() if value.strip())
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
 env = environ.Env()
+env.ENVIRON = _SetVariables()
 if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True) and (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 

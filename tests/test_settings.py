@@ -83,3 +83,40 @@ def test_debug_is_off_unless_asked(tmp_path):
         tmp_path,
     )
     assert result.stdout.strip() == "False"
+
+
+def env_example_values():
+    """Every variable `.env.example` sets, as `cp .env.example .env` gives them."""
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            values[name] = value
+    return values
+
+
+def test_every_empty_value_of_env_example_means_unset(tmp_path):
+    values = env_example_values()
+    assert values["DATABASE_URL"] == values["REDIS_URL"] == values["SECRET_KEY"] == ""
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+        "s.SECRET_KEY == 'django-insecure-development-only-key-do-not-use-in-production', "
+        "s.ADMIN_IMPORT_DIR.name, s.CSRF_TRUSTED_ORIGINS)",
+        {**values, "DEBUG": "true"},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "True",
+        "betterbros-admin-imports",
+        "[]",
+    ]
+
+
+def test_an_empty_secret_key_with_debug_off_still_refuses_to_serve(tmp_path):
+    result = run_python("import betterbros.wsgi", {**env_example_values()}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
