@@ -76,6 +76,12 @@ def decimal_odds(*, odds=None, american_odds=None):
 def _bounded(decimal):
     if decimal > MAX_DECIMAL_ODDS:
         raise InvalidOdds(f"{decimal} is above the maximum decimal odds of {MAX_DECIMAL_ODDS}.")
+    if decimal <= 1.0:
+        # 1.00001, or American odds beyond about -2,000,000, round to 1.0, which pays nothing.
+        raise InvalidOdds(
+            f"The odds round to {decimal} at {DECIMAL_PLACES} decimal places; decimal odds must "
+            "be above 1.0."
+        )
     return decimal
 
 

@@ -8,7 +8,7 @@ import uuid
 from django.core.exceptions import ValidationError
 
 from .choices import Direction
-from .odds import InvalidOdds, normalize_odds
+from .odds import InvalidOdds, decimal_odds, normalize_odds
 
 MAX_LEGS = 25
 MAX_TAGS = 50
@@ -124,7 +124,7 @@ def _validate_leg(leg, path):
         if not is_number(leg["odds"]):
             raise ValidationError(f"{path}.odds: must be a finite number.")
         try:
-            leg["odds"] = normalize_odds(leg["odds"])
+            leg["odds"] = decimal_odds(odds=leg["odds"])
         except InvalidOdds as exc:
             raise ValidationError(f"{path}.odds: {exc}") from None
     if "probability" in leg and leg["probability"] is not None:

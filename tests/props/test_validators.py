@@ -55,6 +55,9 @@ def test_full_leg_with_optional_fields_is_valid_and_odds_become_decimal():
         ([{**LEG, "prop_market": "not-a-uuid"}], "legs[0].prop_market"),
         ([{**LEG, "odds": 0.5}], "legs[0].odds"),
         ([{**LEG, "odds": float("inf")}], "legs[0].odds"),
+        # Far below -100 (or just above 1.0) the price rounds to 1.0: still refused.
+        ([{**LEG, "odds": -1e9}], "legs[0].odds: The odds round to 1.0"),
+        ([LEG, {**LEG, "odds": 1.00001}], "legs[1].odds: The odds round to 1.0"),
         ([{**LEG, "probability": 1.5}], "legs[0].probability"),
         ([LEG] * 26, "at most 25 legs"),
     ],
@@ -118,7 +121,7 @@ def test_invalid_tags_are_rejected(tags):
         validate_tags(tags)
 
 
-@pytest.mark.parametrize("odds", [1.0, 0.5, -99.9, float("nan")])
+@pytest.mark.parametrize("odds", [1.0, 0.5, -99.9, float("nan"), 1.00001, -1e9])
 def test_stored_odds_must_be_decimal_above_one(odds):
     with pytest.raises(ValidationError):
         validate_decimal_odds(odds)
