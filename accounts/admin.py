@@ -1,8 +1,9 @@
-"""Users in the admin: tiers, status, credits and the active flag.
+"""Users in the admin: tiers, status, credits and the active flag; the credits ledger.
 
 Staff sign in with a password; users who come through Clerk or Supabase have no password to
-fill in (none is asked for when adding them, none shown when changing them). Moving credits
-between users goes through `accounts.services.transfer_credits`.
+fill in (none is asked for when adding them, none shown when changing them). The balance is
+read-only: "Adjust credits…" and "Transfer credits…" go through `accounts.services`, which write
+the ledger; the user page lists the user's ledger and "Credit transactions" lists everyone's.
 """
 
 import uuid
@@ -16,12 +17,15 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from props.admin.forms import ReadableJSONField
-from props.admin.paginator import EstimatedCountPaginator
+from props.admin.paginator import EstimatedCountPaginator, PagedAdminMixin
 
-from .models import User
-from .services import CreditsError, transfer_credits
+from .models import CreditTransaction, User
+from .services import CreditsError, adjust_credits, transfer_credits
+
+LEDGER_PAGE_SIZE = 20
 
 EXTERNAL_ID_FIELDS = ("clerk_user_id", "supabase_user_id")
 
@@ -52,9 +56,38 @@ class UserAdminChangeForm(UserChangeForm):
         field_classes = {}
 
 
-class TransferCreditsForm(forms.Form):
+class CreditsForm(forms.Form):
+    # A key made when the form is shown: submitting the same form twice (a double click, a
+    # resent POST) records the change once.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = f"admin-{uuid.uuid4()}"
+
+
+class AdjustCreditsForm(CreditsForm):
+    amount = forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="Signed: 25.00 adds credits, -25.00 takes them away.",
+    )
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Required: what the ledger shows auditors.",
+    )
+
+    def clean_amount(self):
+        if self.cleaned_data["amount"] == 0:
+            raise forms.ValidationError("Give a non-zero amount.")
+        return self.cleaned_data["amount"]
+
+
+class TransferCreditsForm(CreditsForm):
     recipient = forms.EmailField(label="To (email)")
     amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0.01)
+    reason = forms.CharField(max_length=500, required=False)
 
     def clean_recipient(self):
         email = self.cleaned_data["recipient"]
@@ -82,12 +115,10 @@ class AuthSourceFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PagedAdminMixin, DjangoUserAdmin):
     form = UserAdminChangeForm
     add_form = UserCreationForm
     change_form_template = "admin/accounts/user/change_form.html"
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
     list_display = [
         "email",
         "full_name",
@@ -110,7 +141,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name", "=clerk_user_id"]
     search_help_text = "Email or name (contains), Clerk user id or Supabase user id (exact)."
     ordering = ["email"]
-    readonly_fields = ["last_login", "created_at", "updated_at"]
+    readonly_fields = ["credits", "last_login", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["full_name", "username", "is_verified", "user_metadata"]}),
@@ -156,10 +187,6 @@ class UserAdmin(DjangoUserAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "user_metadata":
             kwargs["form_class"] = ReadableJSONField
-        if db_field.name == "credits":
-            # The balance as the page showed it is posted back, so "changed" means changed by
-            # staff, not by a transfer since the page was opened.
-            kwargs["show_hidden_initial"] = True
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -182,52 +209,87 @@ class UserAdmin(DjangoUserAdmin):
             Q(supabase_user_id=supabase_id) | Q(pk=supabase_id)
         ), may_have_duplicates
 
-    def save_model(self, request, obj, form, change):
-        if change and "credits" not in form.changed_data:
-            # Leave the balance to concurrent transfers: save every column but credits.
-            obj.save(
-                update_fields=[
-                    field.name
-                    for field in User._meta.concrete_fields
-                    if not field.primary_key and field.name != "credits"
-                ]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        user = self.get_object(request, object_id)
+        if user is not None:
+            ledger = CreditTransaction.objects.filter(user=user).select_related("actor")
+            page = EstimatedCountPaginator(ledger, LEDGER_PAGE_SIZE).get_page(
+                request.GET.get("ledger_page")
             )
-            return
-        super().save_model(request, obj, form, change)
+            extra_context = {**(extra_context or {}), "ledger_page": page}
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    # --- moving credits between users ---------------------------------------------------------
+    # --- changing credits: through the ledger's services ----------------------------------------
 
-    def transfer_credits_view(self, request, object_id):
-        sender = self.get_object(request, object_id)
-        if sender is None:
-            raise Http404("No such user.")
-        if not self.has_change_permission(request, sender):
-            raise PermissionDenied
-        form = TransferCreditsForm(request.POST or None)
+    def adjust_credits_view(self, request, object_id):
+        user = self._user_to_change(request, object_id)
+        form = AdjustCreditsForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            recipient, amount = form.cleaned_data["recipient"], form.cleaned_data["amount"]
             try:
-                sender_balance, recipient_balance = transfer_credits(
-                    from_user_id=sender.pk, to_user_id=recipient.pk, amount=amount
+                row = adjust_credits(
+                    user_id=user.pk,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
                 )
             except CreditsError as exc:
                 form.add_error(None, str(exc))
             else:
                 self.message_user(
                     request,
-                    f"Moved {amount:.2f} credits from {sender.email} (now {sender_balance}) to "
-                    f"{recipient.email} (now {recipient_balance}).",
+                    f"Adjusted the credits of {user.email} by {row.amount:+.2f} "
+                    f"(now {row.balance_after}).",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        return self._credits_form_page(request, user, form, "Adjust credits of", "Adjust")
+
+    def transfer_credits_view(self, request, object_id):
+        sender = self._user_to_change(request, object_id)
+        form = TransferCreditsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            recipient, amount = form.cleaned_data["recipient"], form.cleaned_data["amount"]
+            try:
+                outgoing = transfer_credits(
+                    from_user_id=sender.pk,
+                    to_user_id=recipient.pk,
+                    amount=amount,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
+                )
+            except CreditsError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    f"Moved {amount:.2f} credits from {sender.email} (now "
+                    f"{outgoing.balance_after}) to {recipient.email} (now "
+                    f"{outgoing.paired.balance_after}).",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[sender.pk]))
+        return self._credits_form_page(request, sender, form, "Transfer credits from", "Transfer")
+
+    def _user_to_change(self, request, object_id):
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404("No such user.")
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        return user
+
+    def _credits_form_page(self, request, user, form, title, action):
         return TemplateResponse(
             request,
-            "admin/accounts/user/transfer_credits.html",
+            "admin/accounts/user/credits_form.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Transfer credits from {sender.email}",
+                "title": f"{title} {user.email}",
+                "action": action,
                 "opts": self.opts,
-                "original": sender,
+                "original": user,
                 "form": form,
             },
         )
@@ -235,9 +297,86 @@ class UserAdmin(DjangoUserAdmin):
     def get_urls(self):
         return [
             path(
+                "<path:object_id>/adjust-credits/",
+                self.admin_site.admin_view(self.adjust_credits_view),
+                name="accounts_user_adjust_credits",
+            ),
+            path(
                 "<path:object_id>/transfer-credits/",
                 self.admin_site.admin_view(self.transfer_credits_view),
                 name="accounts_user_transfer_credits",
             ),
             *super().get_urls(),
         ]
+
+
+class ActorFilter(admin.SimpleListFilter):
+    title = "made by"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        staff = User.objects.filter(
+            pk__in=CreditTransaction.objects.filter(actor__isnull=False).values("actor").distinct()
+        ).order_by("email")
+        return [("system", "The system"), *((str(user.pk), user.email) for user in staff)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "system":
+            return queryset.filter(actor__isnull=True)
+        if self.value():
+            try:
+                return queryset.filter(actor_id=uuid.UUID(self.value()))
+            except ValueError:
+                return queryset.none()
+        return queryset
+
+
+@admin.register(CreditTransaction)
+class CreditTransactionAdmin(PagedAdminMixin, admin.ModelAdmin):
+    """Everyone's credits ledger, read-only: rows are written by accounts.services alone."""
+
+    list_display = [
+        "created_at",
+        "user_link",
+        "kind",
+        "signed_amount",
+        "balance_after",
+        "actor",
+        "reason",
+    ]
+    list_filter = ["kind", ActorFilter, ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["user", "actor"]
+    search_fields = ["user__email"]
+    search_help_text = "The user's email (contains)."
+    ordering = ["-created_at", "-id"]
+    fields = [
+        "id",
+        "user",
+        "kind",
+        "amount",
+        "balance_after",
+        "reason",
+        "actor",
+        "paired",
+        "idempotency_key",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="User", ordering="user__email")
+    def user_link(self, row):
+        url = reverse("admin:accounts_user_change", args=[row.user_id])
+        return format_html('<a href="{}">{}</a>', url, row.user.email)
+
+    @admin.display(description="Amount", ordering="amount")
+    def signed_amount(self, row):
+        return f"{row.amount:+.2f}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -21,3 +21,21 @@ class IdentityProvider(models.TextChoices):
 
     CLERK = "clerk", "Clerk"
     SUPABASE = "supabase", "Supabase"
+
+
+class CreditKind(models.TextChoices):
+    """What a credits ledger row records. The sign of its amount follows from the kind
+    (CREDITING kinds add, DEBITING kinds take away, an adjustment either)."""
+
+    GRANT = "grant", "Grant"
+    PURCHASE = "purchase", "Purchase"
+    SPEND = "spend", "Spend"
+    REFUND = "refund", "Refund"
+    TRANSFER_IN = "transfer_in", "Transfer in"
+    TRANSFER_OUT = "transfer_out", "Transfer out"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+CREDITING_KINDS = (CreditKind.GRANT, CreditKind.PURCHASE, CreditKind.REFUND, CreditKind.TRANSFER_IN)
+DEBITING_KINDS = (CreditKind.SPEND, CreditKind.TRANSFER_OUT)
+TRANSFER_KINDS = (CreditKind.TRANSFER_IN, CreditKind.TRANSFER_OUT)

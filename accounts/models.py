@@ -17,7 +17,18 @@ from django.utils import timezone
 from props.fields import ValidatedJSONField
 from props.validators import validate_json_object
 
-from .choices import SubscriptionStatus, SubscriptionTier
+from .choices import (
+    CREDITING_KINDS,
+    DEBITING_KINDS,
+    TRANSFER_KINDS,
+    CreditKind,
+    SubscriptionStatus,
+    SubscriptionTier,
+)
+
+# numeric(12, 2) holds less than this; the CHECKs name it so that NaN (which PostgreSQL's numeric
+# accepts and orders above every number) is refused as well.
+MAX_CREDITS = Decimal("9999999999.99")
 
 
 class UserManager(BaseUserManager):
@@ -114,7 +125,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.clerk_user_id = self.clerk_user_id or None
         if not self.password:
             self.set_unusable_password()
+        if self._state.adding:
+            if self.credits:
+                raise ValueError(
+                    "A new user starts with 0 credits; grant credits through "
+                    "accounts.services.grant_credits so that the ledger records them."
+                )
+        else:
+            # The balance is the credits ledger's (accounts.services): saving a user never
+            # writes it, so a stale in-memory balance cannot overwrite a concurrent change.
+            kwargs["update_fields"] = [
+                name
+                for name in kwargs.get("update_fields") or self._saved_field_names()
+                if name != "credits"
+            ]
+            if not kwargs["update_fields"]:
+                return
         super().save(*args, **kwargs)
+
+    def _saved_field_names(self):
+        deferred = self.get_deferred_fields()
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if not field.primary_key and field.attname not in deferred
+        ]
 
     def clean(self):
         super().clean()
@@ -130,3 +165,108 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.username or self.email
+
+
+class CreditTransaction(models.Model):
+    """One change of a user's credits. Append-only: a trigger refuses UPDATE and DELETE
+    (migration 0004), and a deferred trigger keeps `users.credits` equal to the sum of the
+    user's rows at every commit. Written only by `accounts.services`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="credit_transactions", db_index=False
+    )
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Signed: positive adds credits."
+    )
+    balance_after = models.DecimalField(max_digits=12, decimal_places=2)
+    kind = models.CharField(max_length=20, choices=CreditKind.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_transactions_made",
+        help_text="The staff user who made the change; empty for the system.",
+    )
+    paired = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The other side of a transfer.",
+    )
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "credit_transactions"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="credit_tx_user_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="credit_tx_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CreditKind.values), name="credit_tx_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(amount=0) & Q(amount__gte=-MAX_CREDITS, amount__lte=MAX_CREDITS),
+                name="credit_tx_amount_nonzero_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, kind__in=CREDITING_KINDS)
+                | Q(amount__lt=0, kind__in=DEBITING_KINDS)
+                | Q(kind=CreditKind.ADJUSTMENT),
+                name="credit_tx_amount_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0, balance_after__lte=MAX_CREDITS),
+                name="credit_tx_balance_after_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CreditKind.ADJUSTMENT) | ~Q(reason=""),
+                name="credit_tx_adjustment_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TRANSFER_KINDS, paired__isnull=False)
+                | (~Q(kind__in=TRANSFER_KINDS) & Q(paired__isnull=True)),
+                name="credit_tx_transfer_is_paired",
+            ),
+            models.CheckConstraint(
+                condition=~Q(idempotency_key=""), name="credit_tx_idempotency_key_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="credit_tx_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount:+} for {self.user_id}"
+
+
+class CreditsCheck(models.Model):
+    """One run of `check_credits`: when, how many users, and the drifts it found."""
+
+    id = models.BigAutoField(primary_key=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    users_checked = models.PositiveIntegerField()
+    drifts = models.JSONField(
+        default=list, help_text="[{user_id, email, balance, ledger}] for each balance that drifted."
+    )
+
+    class Meta:
+        db_table = "credits_checks"
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+
+    def __str__(self):
+        return f"Credits check of {self.checked_at:%Y-%m-%d %H:%M}: {len(self.drifts)} drift(s)"
+
+    @property
+    def is_clean(self):
+        return not self.drifts

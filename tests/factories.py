@@ -1,10 +1,13 @@
 """factory-boy factories, one per model."""
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
 from accounts.choices import SubscriptionTier
 from accounts.models import User
+from accounts.services import grant_credits
 from props.choices import League, Platform, RiskMode
 from props.models import Experiment, PropMarket, SavedSlip, Snapshot
 
@@ -20,6 +23,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     clerk_user_id = factory.Sequence(lambda n: f"user_clerk{n:06d}")
     subscription_tier = SubscriptionTier.FREE
+
+    @factory.post_generation
+    def credits(obj, create, extracted, **kwargs):
+        """`UserFactory(credits=…)`: an opening grant through the ledger (accounts.services)."""
+        if not extracted:
+            return
+        if not create:
+            obj.credits = Decimal(str(extracted))
+            return
+        obj.credits = grant_credits(
+            user_id=obj.pk, amount=extracted, reason="Test factory"
+        ).balance_after
 
 
 class StaffUserFactory(UserFactory):

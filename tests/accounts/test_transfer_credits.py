@@ -11,10 +11,22 @@ from tests.factories import UserFactory
 
 
 @pytest.mark.django_db
-def test_transfer_moves_credits_and_returns_both_balances():
+def test_transfer_moves_credits_and_returns_both_sides_of_the_ledger():
     alice, bob = UserFactory(credits=100), UserFactory(credits=5)
-    balances = transfer_credits(from_user_id=alice.id, to_user_id=str(bob.id), amount="25.50")
-    assert balances == (Decimal("74.50"), Decimal("30.50"))
+    outgoing = transfer_credits(from_user_id=alice.id, to_user_id=str(bob.id), amount="25.50")
+    assert (outgoing.kind, outgoing.amount, outgoing.balance_after) == (
+        "transfer_out",
+        Decimal("-25.50"),
+        Decimal("74.50"),
+    )
+    incoming = outgoing.paired
+    assert (incoming.user_id, incoming.kind, incoming.amount, incoming.balance_after) == (
+        bob.id,
+        "transfer_in",
+        Decimal("25.50"),
+        Decimal("30.50"),
+    )
+    assert incoming.paired_id == outgoing.id
     alice.refresh_from_db()
     bob.refresh_from_db()
     assert (alice.credits, bob.credits) == (Decimal("74.50"), Decimal("30.50"))

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.services import grant_credits
 from tests.factories import UserFactory
 
 from .conftest import changelist_url, messages_of
@@ -70,7 +71,6 @@ def user_form(user, **changes):
         "subscription_tier": user.subscription_tier,
         "subscription_status": user.subscription_status,
         "credits": str(user.credits),
-        "initial-credits": str(user.credits),
         "user_metadata": "{}",
         "is_active": "on",
     }
@@ -78,9 +78,9 @@ def user_form(user, **changes):
     return data
 
 
-def test_saving_a_user_without_touching_credits_keeps_a_concurrent_balance(staff_client):
+def test_saving_a_user_keeps_a_concurrent_balance(staff_client):
     user = UserFactory(credits=Decimal("10.00"))
-    User.objects.filter(pk=user.pk).update(credits=Decimal("25.00"))  # a transfer meanwhile
+    grant_credits(user_id=user.pk, amount=15)  # a grant meanwhile
     url = reverse("admin:accounts_user_change", args=[user.pk])
     response = staff_client.post(url, user_form(user, subscription_tier="pro"), HTTP_REFERER=url)
     assert response.status_code == 302
@@ -88,12 +88,13 @@ def test_saving_a_user_without_touching_credits_keeps_a_concurrent_balance(staff
     assert (user.subscription_tier, user.credits) == ("pro", Decimal("25.00"))
 
 
-def test_credits_set_by_staff_are_saved(staff_client):
+def test_the_balance_is_read_only_on_the_user_page(staff_client):
     user = UserFactory(credits=Decimal("10.00"))
     url = reverse("admin:accounts_user_change", args=[user.pk])
-    staff_client.post(url, user_form(user, credits="12.50"))
+    response = staff_client.post(url, user_form(user, credits="12.50"), HTTP_REFERER=url)
+    assert response.status_code == 302
     user.refresh_from_db()
-    assert user.credits == Decimal("12.50")
+    assert user.credits == Decimal("10.00")
 
 
 def test_user_metadata_must_be_a_json_object(staff_client):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.choices import SubscriptionTier
 from accounts.models import User
+from accounts.services import grant_credits
 from props.choices import ExperimentStatus, League, Platform, RiskMode
 from props.importers import run_import
 from props.models import Experiment, SavedSlip, Snapshot
@@ -103,10 +104,12 @@ class Command(BaseCommand):
                 clerk_user_id=f"user_demo_{tier}",
                 full_name=f"Demo {tier.title()} User",
                 subscription_tier=tier,
-                credits=100,
             )
             for tier in SubscriptionTier.values
         ]
+        for user in users:
+            # Through the ledger, like every change of a balance.
+            grant_credits(user_id=user.pk, amount=100, reason="Demo starting credits")
         markets = self._import_board(rng, staff)
 
         final = capture_snapshot(
