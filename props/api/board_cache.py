@@ -3,7 +3,9 @@
 A response body is cached in Redis under a digest of the request's query, stored with the board
 version it was built at (`props.cache.boards_version(league, week)`, bumped by every write
 through the services). It is served only while that version is current, so a write never
-leaves an old line readable. The version and the entry are read in one round trip. With Redis
+leaves an old line readable; while a write's bump has not reached Redis (a blip), this process
+neither serves nor stores cached boards (`props.cache.board_cache_usable`). The version and
+the entry are read in one round trip. With Redis
 unreachable the cache answers nothing (django-redis IGNORE_EXCEPTIONS) and every read is built
 from PostgreSQL.
 
@@ -20,7 +22,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
-from ..cache import board_version_keys, boards_version
+from ..cache import board_cache_usable, board_version_keys, boards_version
 
 JSON_OPTIONS = orjson.OPT_UTC_Z
 
@@ -38,6 +40,8 @@ def cached_json(request, *, scope, board=(None, None), build):
     """The response of `build()` (a JSON-able object) for this request, from the cache when the
     `board` (league, week) has not changed since it was stored. 304 on a matching
     If-None-Match. `build` raises for an invalid query, so only valid queries are cached."""
+    if not board_cache_usable():
+        return json_response(build())
     query = sorted((key, tuple(values)) for key, values in request.GET.lists())
     digest = hashlib.blake2b(
         repr((request.build_absolute_uri("/"), request.path, query)).encode(), digest_size=16
