@@ -1,5 +1,5 @@
-"""What every props ModelAdmin shares: big-table paging, readable JSON, domain errors as
-messages."""
+"""What every props ModelAdmin shares: big-table paging (every row reachable), readable JSON,
+domain errors as messages."""
 
 from django.contrib import admin, messages
 from django.db import IntegrityError, models
@@ -8,7 +8,12 @@ from django.http import HttpResponseRedirect
 from ..services import DomainError, SnapshotLocked
 from ..services.errors import lock_violation_slug
 from .forms import ReadableJSONField
-from .paginator import EstimatedCountPaginator
+from .paginator import PagedAdminMixin
+
+SITE_NAME = "BetterBros Props"
+admin.site.site_header = SITE_NAME
+admin.site.site_title = SITE_NAME
+admin.site.index_title = "Back office"
 
 
 def refusal_message(exc) -> str | None:
@@ -22,11 +27,8 @@ def refusal_message(exc) -> str | None:
     return None
 
 
-class BaseAdmin(admin.ModelAdmin):
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
+class BaseAdmin(PagedAdminMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
-    list_per_page = 100
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.JSONField):

@@ -68,21 +68,40 @@ class MarketTypeFilter(InputFilter):
 
 
 class BoardFilter(admin.SimpleListFilter):
-    """Live board, or snapshots by lock state."""
+    """Live board (the default, shown selected), all boards, or snapshots by lock state.
+
+    The list opens on the live board so that staff do not mix it with snapshot copies; "All
+    boards" removes the filter. Asking for one snapshot (its filter, or its slug searched)
+    shows that snapshot without having to remove the default first."""
 
     title = "board"
     parameter_name = "board"
+    ALL = "all"
 
     def lookups(self, request, model_admin):
         return [
             ("live", "Live board"),
+            (self.ALL, "All boards"),
             ("snapshots", "In a snapshot"),
             ("locked", "In a locked snapshot"),
             ("unlocked", "In an unlocked snapshot"),
         ]
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.default_live = self.value() is None and not asks_for_a_snapshot(request)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            selected = self.value() == lookup or (lookup == "live" and self.default_live)
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
     def queryset(self, request, queryset):
-        value = self.value()
+        value = "live" if self.default_live else self.value()
         if value == "live":
             return queryset.filter(snapshot__isnull=True)
         if value == "snapshots":
@@ -93,3 +112,11 @@ class BoardFilter(admin.SimpleListFilter):
             snapshots = Snapshot.objects.filter(is_locked=value == "locked").values_list("pk")
             return queryset.filter(snapshot__in=[pk for (pk,) in snapshots])
         return queryset
+
+
+def asks_for_a_snapshot(request) -> bool:
+    """The snapshot filter is set, or the search term is a snapshot's slug."""
+    if any(name.startswith("snapshot__") for name in request.GET):
+        return True
+    term = request.GET.get("q", "").strip()
+    return bool(term) and Snapshot.objects.filter(snapshot_id=term).exists()

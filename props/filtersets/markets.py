@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from ..choices import League, Platform, Sport
 from ..models import MAX_WEEK, PropMarket, Snapshot
+from ..search import MIN_SEARCH_LENGTH, filter_player_name
 
 MAX_TEXT_FILTER_LENGTH = 255
 
@@ -64,6 +65,12 @@ class PropMarketFilterSet(django_filters.FilterSet):
     player = BoundedTextFilter(
         method="filter_player", help_text="Player name, case-insensitive exact match."
     )
+    player_search = BoundedTextFilter(
+        method="filter_player_search",
+        min_length=MIN_SEARCH_LENGTH,
+        help_text="Part of a player's name (3+ characters; any case, accents ignored), e.g. "
+        "mahom.",
+    )
     is_active = StrictBooleanFilter(help_text="true: only active markets.")
     snapshot = django_filters.CharFilter(
         method="filter_snapshot",
@@ -98,6 +105,10 @@ class PropMarketFilterSet(django_filters.FilterSet):
         # reads the snapshot's markets through the snapshot_id index.
         slug_pk = Snapshot.objects.filter(snapshot_id=value).values("pk")
         return queryset.filter(snapshot=Subquery(slug_pk))
+
+    def filter_player_search(self, queryset, name, value):
+        # The trigram index over props_search_key(player_name) (migration 0007).
+        return filter_player_name(queryset, value)
 
     def filter_player(self, queryset, name, value):
         # Lower() on both sides matches the functional index prop_markets_player_lower_idx.
