@@ -237,6 +237,10 @@ STORAGES = {
 
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+# Largest request body the API reads (beyond it a 413), and largest value of a JSON column as
+# JSON text (beyond it a 400 naming the field, in the API, the admin and the importers alike).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+JSON_FIELD_MAX_BYTES = env.int("JSON_FIELD_MAX_BYTES", default=64 * 1024)
 THROTTLE_RATE_ANON = env.str("THROTTLE_RATE_ANON", default="60/min")
 THROTTLE_RATE_FREE = env.str("THROTTLE_RATE_FREE", default="120/min")
 THROTTLE_RATE_PRO = env.str("THROTTLE_RATE_PRO", default="600/min")
@@ -253,7 +257,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["betterbros.api.filters.FilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "betterbros.api.parsers.BoundedJSONParser",
+        "betterbros.api.parsers.BoundedFormParser",
+        "betterbros.api.parsers.BoundedMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "betterbros.api.pagination.StandardPagination",
     "DEFAULT_THROTTLE_CLASSES": ["betterbros.api.throttling.TierRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

@@ -1,10 +1,19 @@
 """Validation of the JSON columns and numeric rules, shared by the model (admin forms, full_clean),
 the API serializers and the importers. Each raises django.core.exceptions.ValidationError with a
-message that names the offending path, e.g. "legs[1].line: must be a number"."""
+message that names the offending path, e.g. "legs[1].line: must be a number".
 
+`json_problem` is the one check of what any JSON value may hold, whatever its shape: at most
+MAX_JSON_DEPTH levels of nesting, at most settings.JSON_FIELD_MAX_BYTES bytes as JSON, text
+without NUL or lone surrogates (PostgreSQL refuses both) and numbers a float can hold. Every JSON
+column's validator runs it first, and the API's parser runs it on every field of a body.
+"""
+
+import json
 import math
+import sys
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .choices import Direction
@@ -14,12 +23,33 @@ MAX_LEGS = 25
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 50
 MAX_STRING_LENGTH = 10_000
+MAX_JSON_DEPTH = 32
+DEFAULT_JSON_FIELD_MAX_BYTES = 64 * 1024
 LEG_REQUIRED_KEYS = ("player", "stat", "line")
 LEG_OPTIONAL_KEYS = ("direction", "prop_market", "odds", "probability")
 
 
 def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number a float can hold (JSON allows integers of any size)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= sys.float_info.max
+    return math.isfinite(value)
+
+
+def json_field_max_bytes() -> int:
+    return getattr(settings, "JSON_FIELD_MAX_BYTES", DEFAULT_JSON_FIELD_MAX_BYTES)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when `text` holds half of a UTF-16 surrogate pair (JSON's "\\ud800"), which no
+    UTF-8 text, and so no PostgreSQL column, can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def validate_finite(value):
@@ -28,32 +58,58 @@ def validate_finite(value):
 
 
 def validate_clean_json(value, path="value"):
-    """Every string free of NUL (PostgreSQL refuses it) and every number finite."""
-    problem = _json_problem(value, path)
+    """The limits of every JSON value (see the module's docstring)."""
+    problem = json_problem(value, path)
     if problem:
         raise ValidationError(problem, code="invalid_json")
 
 
-def _json_problem(value, path):
-    if isinstance(value, str):
-        if "\x00" in value:
-            return f"{path}: text may not contain NUL characters."
-        if len(value) > MAX_STRING_LENGTH:
-            return f"{path}: text is longer than {MAX_STRING_LENGTH} characters."
-    elif isinstance(value, float) and not math.isfinite(value):
-        return f"{path}: numbers must be finite (no NaN or Infinity)."
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if "\x00" in str(key):
-                return f"{path}: keys may not contain NUL characters."
-            problem = _json_problem(item, f"{path}.{key}")
+def json_problem(value, path):
+    """What is wrong with the JSON `value` (named by its `path`), or None. Iterative, so that
+    a value nested any deeper than the limit is refused rather than a RecursionError."""
+    stack = [(value, path, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if isinstance(item, str):
+            problem = _text_problem(item, where)
             if problem:
                 return problem
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            problem = _json_problem(item, f"{path}[{index}]")
-            if problem:
-                return problem
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            if not is_number(item):
+                return f"{where}: numbers must be finite (no NaN or Infinity) and at most 1e308."
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_JSON_DEPTH:
+                return f"{where}: nested deeper than {MAX_JSON_DEPTH} levels."
+            if isinstance(item, dict):
+                children = []
+                for key, child in item.items():
+                    problem = _text_problem(str(key), where, what="keys")
+                    if problem:
+                        return problem
+                    children.append((child, f"{where}.{key}", depth + 1))
+            else:
+                children = [(child, f"{where}[{i}]", depth + 1) for i, child in enumerate(item)]
+            stack.extend(reversed(children))
+    return _size_problem(value, path)
+
+
+def _text_problem(text, where, what="text"):
+    if "\x00" in text:
+        return f"{where}: {what} may not contain NUL characters."
+    if has_lone_surrogate(text):
+        return f"{where}: {what} may not contain a lone surrogate (\\ud800-\\udfff, not Unicode)."
+    if len(text) > MAX_STRING_LENGTH:
+        return f"{where}: {what} may not be longer than {MAX_STRING_LENGTH} characters."
+    return None
+
+
+def _size_problem(value, path):
+    limit = json_field_max_bytes()
+    if not isinstance(value, (dict, list)):
+        return None
+    size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > limit:
+        return f"{path}: {size:,} bytes as JSON, more than the limit of {limit:,}."
     return None
 
 
@@ -64,6 +120,7 @@ def validate_json_object(value):
 
 
 def validate_tags(value):
+    validate_clean_json(value, "tags")
     if not isinstance(value, list):
         raise ValidationError("Must be a list of tags.", code="not_list")
     if len(value) > MAX_TAGS:
@@ -79,6 +136,7 @@ def validate_tags(value):
 
 def validate_metrics(value):
     """An object of named finite numbers: {"roi": 0.15, "win_rate": 0.62}."""
+    validate_clean_json(value, "metrics")
     if not isinstance(value, dict):
         raise ValidationError("Metrics must be a JSON object of named numbers.", code="not_object")
     for name, number in value.items():
@@ -91,6 +149,7 @@ def validate_metrics(value):
 def validate_legs(value):
     """A non-empty list of legs, each {player, stat, line[, direction, prop_market, odds,
     probability]}. Leg odds follow the odds rule and are normalized in place to decimal."""
+    validate_clean_json(value, "legs")
     if not isinstance(value, list) or not value:
         raise ValidationError("A slip needs a non-empty list of legs.", code="no_legs")
     if len(value) > MAX_LEGS:

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from betterbros.api.serializers import StrictFieldsMixin
+from betterbros.api.serializers import JSONValueField, StrictFieldsMixin
 from props.validators import validate_json_object
 
 from ..models import User
@@ -29,7 +29,7 @@ EDITABLE_FIELDS = ["username", "full_name", "user_metadata"]
 
 
 class OwnProfileSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    user_metadata = serializers.JSONField(required=False, validators=[validate_json_object])
+    user_metadata = JSONValueField(required=False, validators=[validate_json_object])
 
     class Meta:
         model = User

@@ -10,6 +10,7 @@ from django.forms.fields import InvalidJSONInput
 from ..models import PropMarket, Snapshot
 from ..odds import InvalidOdds, decimal_odds
 from ..services import SnapshotLocked
+from ..validators import MAX_JSON_DEPTH
 from .locking import is_in_locked_snapshot
 
 
@@ -19,10 +20,37 @@ class ReadableJSONField(forms.JSONField):
 
     widget = forms.Textarea(attrs={"rows": 8, "cols": 80, "class": "vLargeTextField json-input"})
 
+    # A value stored before the depth limit (props.validators.MAX_JSON_DEPTH) may be too deep
+    # for Python's json module: the page still opens, and saving asks for a valid value.
     def prepare_value(self, value):
         if isinstance(value, InvalidJSONInput):
             return value
-        return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
+        try:
+            return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
+        except RecursionError:
+            return InvalidJSONInput(
+                f"(nested deeper than {MAX_JSON_DEPTH} levels, too deep to show: replace it)"
+            )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError(
+                f"Nested deeper than {MAX_JSON_DEPTH} levels.", code="invalid"
+            ) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
+
+    def has_changed(self, initial, data):
+        try:
+            return super().has_changed(initial, data)
+        except RecursionError:
+            return True
 
 
 def refuse_locked_target(form, snapshot):

@@ -2,7 +2,8 @@
 validator of `props.validators` that enforces it (declared fields do not inherit the model's)."""
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+
+from betterbros.api.serializers import JSONValueField
 
 from ..choices import Direction
 from ..validators import (
@@ -39,7 +40,7 @@ LEG_SCHEMA = {
 @extend_schema_field(
     {"type": "array", "minItems": 1, "maxItems": MAX_LEGS, "items": LEG_SCHEMA},
 )
-class LegsField(serializers.JSONField):
+class LegsField(JSONValueField):
     def __init__(self, **kwargs):
         kwargs.setdefault("validators", [validate_legs])
         kwargs.setdefault(
@@ -57,7 +58,7 @@ class LegsField(serializers.JSONField):
         "description": "NxN symmetric correlation matrix for N legs, 1 on the diagonal.",
     }
 )
-class CorrelationsField(serializers.JSONField):
+class CorrelationsField(JSONValueField):
     def __init__(self, **kwargs):
         kwargs.setdefault("validators", [validate_clean_json])
         kwargs.setdefault("required", False)
@@ -72,7 +73,7 @@ class CorrelationsField(serializers.JSONField):
         "example": {"roi": 0.15, "win_rate": 0.62, "sharpe": 1.8},
     }
 )
-class MetricsField(serializers.JSONField):
+class MetricsField(JSONValueField):
     def __init__(self, **kwargs):
         kwargs.setdefault("validators", [validate_metrics])
         kwargs.setdefault("required", False)
@@ -87,7 +88,7 @@ class MetricsField(serializers.JSONField):
         "items": {"type": "string", "minLength": 1, "maxLength": MAX_TAG_LENGTH},
     }
 )
-class TagsField(serializers.JSONField):
+class TagsField(JSONValueField):
     def __init__(self, **kwargs):
         kwargs.setdefault("validators", [validate_tags])
         kwargs.setdefault("required", False)
