@@ -7,9 +7,11 @@ import json
 from django import forms
 from django.forms.fields import InvalidJSONInput
 
-from ..models import PropMarket, Snapshot
+from ..history import REASON_LENGTH
+from ..models import MAX_LINE, PropMarket, Snapshot
 from ..odds import InvalidOdds, decimal_odds
-from ..services import SnapshotLocked
+from ..services import DomainError, SnapshotLocked
+from ..services.bulk import MarketEdit
 from ..validators import MAX_JSON_DEPTH
 from .locking import is_in_locked_snapshot
 
@@ -53,6 +55,16 @@ class ReadableJSONField(forms.JSONField):
             return True
 
 
+def reason_field():
+    return forms.CharField(
+        required=False,
+        max_length=REASON_LENGTH,
+        label="Reason (optional)",
+        help_text="Recorded in each market's history with what was done.",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
 def refuse_locked_target(form, snapshot):
     """A form error when `snapshot` is locked and the form would put a market into it."""
     if snapshot is not None and snapshot.is_locked and snapshot.pk != form.instance.snapshot_id:
@@ -66,6 +78,8 @@ class PropMarketAdminForm(forms.ModelForm):
         help_text="Optional: positive (or negative) American odds, e.g. +150 is stored as 2.5. "
         "In the odds field, -110 is also understood as American and stored as 1.9091.",
     )
+
+    change_reason = reason_field()
 
     class Meta:
         model = PropMarket
@@ -112,11 +126,71 @@ class MoveToSnapshotForm(forms.Form):
         help_text="Locked snapshots are not offered: they cannot receive markets.",
     )
 
+    reason = reason_field()
+
     def clean_snapshot(self):
         snapshot = self.cleaned_data["snapshot"]
         if snapshot is not None and snapshot.is_locked:
             raise forms.ValidationError(str(SnapshotLocked(snapshot.snapshot_id)))
         return snapshot
+
+
+class BulkEditForm(forms.Form):
+    """What a bulk edit does to every selected market: set the line, shift it by ±x, set the
+    odds or the active state. `edit` (a props.services.bulk.MarketEdit) is the result."""
+
+    CHANGES = [
+        ("set_line", "Set the line to"),
+        ("shift_line", "Shift the line by (±)"),
+        ("set_odds", "Set the odds to"),
+        ("set_active", "Set active to"),
+    ]
+    change = forms.ChoiceField(choices=CHANGES, widget=forms.RadioSelect)
+    line = forms.FloatField(required=False, min_value=0, max_value=MAX_LINE, label="New line")
+    shift = forms.FloatField(
+        required=False, label="Shift by", help_text="e.g. 0.5 or -1 (added to each line)."
+    )
+    odds = forms.FloatField(required=False, label="New odds")
+    active = forms.TypedChoiceField(
+        required=False,
+        choices=[("yes", "active"), ("no", "inactive")],
+        coerce=lambda value: value == "yes",
+        label="Active",
+    )
+
+    INPUT_OF = {
+        "set_line": "line",
+        "shift_line": "shift",
+        "set_odds": "odds",
+        "set_active": "active",
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        change = cleaned.get("change")
+        if change is None:
+            return cleaned
+        name = self.INPUT_OF[change]
+        value = cleaned.get(name)
+        if value is None or value == "":
+            if name not in self.errors:
+                self.add_error(name, "Give the value for this change.")
+            return cleaned
+        try:
+            cleaned["edit"] = MarketEdit(
+                field={"shift": "line", "active": "is_active"}.get(name, name),
+                value=value,
+                shift=change == "shift_line",
+            )
+        except DomainError as exc:
+            self.add_error(name, str(exc))
+        return cleaned
+
+
+class BulkConfirmForm(forms.Form):
+    """The confirmation of a bulk write: only the optional reason recorded in history."""
+
+    reason = reason_field()
 
 
 class CaptureBoardForm(forms.ModelForm):

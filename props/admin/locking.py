@@ -1,5 +1,6 @@
 """What the admin tells staff about locked snapshots, in the words of the service's refusal."""
 
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from ..services import SnapshotLocked
@@ -19,3 +20,20 @@ def lock_notice(snapshot) -> str:
 
 def is_in_locked_snapshot(market) -> bool:
     return market is not None and market.snapshot_id is not None and market.snapshot.is_locked
+
+
+def refused_response(model_admin, request, obj, what, snapshot):
+    """The admin page for a write refused because `snapshot` is locked (403): the lock notice
+    and a way back, no button that cannot work."""
+    return TemplateResponse(
+        request,
+        "admin/props/refused.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": f"{what} refused: {obj}",
+            "opts": model_admin.opts,
+            "original": obj,
+            "lock_notice": lock_notice(snapshot),
+        },
+        status=403,
+    )

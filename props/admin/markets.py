@@ -1,18 +1,15 @@
 """Prop markets in the admin: the table staff live in (a million rows).
 
 Every write goes through the market services (`create_market`, `update_market`,
-`delete_market`) or the set-based bulk functions of `props.admin.bulk`, which refuse locked
-snapshots and invalidate the board cache. Markets of a locked snapshot are read-only on every
-path: change page, list_editable rows, bulk actions, delete, history revert.
+`delete_market`) or the set-based bulk services of `props.services.bulk` (the actions and the
+refused paths are `props.admin.market_actions`), which refuse locked snapshots and invalidate
+the board cache. Markets of a locked snapshot are read-only on every path: change page,
+list_editable rows, bulk actions, delete, history revert.
 """
 
-from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.contrib import admin
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,12 +17,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..models import PropMarket, Snapshot
 from ..services import SnapshotLocked
 from ..services.markets import create_market, delete_market, update_market
-from . import bulk
-from .base import BaseAdmin, refusal_message, selection_context
+from .base import BaseAdmin
 from .filters import BoardFilter, MarketTypeFilter, SeasonFilter, WeekFilter
-from .forms import MoveToSnapshotForm, PropMarketAdminForm, PropMarketRowForm
+from .forms import PropMarketAdminForm, PropMarketRowForm
 from .import_export import ExportView, ImportViews
 from .locking import is_in_locked_snapshot, lock_notice
+from .market_actions import MarketActionsMixin
 
 # Fields a service is given on create; the rest (timestamps) the model fills in.
 CREATE_FIELDS = [
@@ -38,7 +35,7 @@ LISTED_ON_DELETE = 50
 
 
 @admin.register(PropMarket)
-class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
+class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
     form = PropMarketAdminForm
     change_list_template = "admin/props/propmarket/change_list.html"
     change_form_template = "admin/props/propmarket/change_form.html"
@@ -74,7 +71,6 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["snapshot"]
     readonly_fields = ["created_at", "updated_at"]
     history_list_display = ["line", "odds", "is_active", "snapshot"]
-    actions = ["activate", "deactivate", "move_to_snapshot"]
     delete_selected_confirmation_template = (
         "admin/props/propmarket/delete_selected_confirmation.html"
     )
@@ -177,16 +173,14 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
                 if getattr(obj, name) != getattr(current, name)
             }
             if changes:
-                update_market(market=obj, user=request.user, **changes)
+                reason = form.cleaned_data.get("change_reason", "")
+                update_market(market=obj, user=request.user, reason=reason, **changes)
         else:
             create_market(user=request.user, **{name: getattr(obj, name) for name in CREATE_FIELDS})
             obj._state.adding = False
 
     def delete_model(self, request, obj):
         delete_market(market=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        bulk.delete_markets(queryset=queryset, user=request.user)
 
     def get_deleted_objects(self, objs, request):
         """A summary instead of one line per market (a selection can be the whole table), and
@@ -199,89 +193,6 @@ class PropMarketAdmin(BaseAdmin, SimpleHistoryAdmin):
         locked = locked_snapshot_in(objs)
         perms_needed = {f"prop markets of locked snapshot {locked}"} if locked else set()
         return listed, {PropMarket._meta.verbose_name_plural: count}, perms_needed, []
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Reverting to an old version is a write: refused like any other on a locked market."""
-        return self._refusals_as_messages(
-            request, self._history_form_view, object_id, version_id, extra_context
-        )
-
-    def _history_form_view(self, request, object_id, version_id, extra_context):
-        if request.method == "POST":
-            market = self.get_object(request, object_id)
-            if market is None or not self.has_change_permission(request, market):
-                raise PermissionDenied
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-    # --- actions ------------------------------------------------------------------------------
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            # Same name (the confirmation page posts it back), but says why locked markets
-            # cannot go, and confirms a select-all without listing every id.
-            _, name, description = actions["delete_selected"]
-            actions[name] = (type(self).delete_selected_markets, name, description)
-        return actions
-
-    @admin.action(description="Activate selected prop markets", permissions=["change"])
-    def activate(self, request, queryset):
-        self._bulk(request, bulk.set_markets_active, queryset, active=True, verb="activated")
-
-    @admin.action(description="Deactivate selected prop markets", permissions=["change"])
-    def deactivate(self, request, queryset):
-        self._bulk(request, bulk.set_markets_active, queryset, active=False, verb="deactivated")
-
-    @admin.action(description="Move selected prop markets to a snapshot…", permissions=["change"])
-    def move_to_snapshot(self, request, queryset):
-        form = MoveToSnapshotForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            target = form.cleaned_data["snapshot"]
-            name = target.snapshot_id if target else "the live board"
-            self._bulk(
-                request, bulk.move_markets, queryset, snapshot=target, verb=f"moved to {name}"
-            )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/props/propmarket/move_to_snapshot.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Move prop markets to a snapshot",
-                "opts": self.opts,
-                "form": form,
-                "queryset": queryset,
-                "count": queryset.count(),
-                **selection_context(request),
-                "action": "move_to_snapshot",
-                "locked": locked_snapshot_in(queryset),
-            },
-        )
-
-    def delete_selected_markets(self, request, queryset):
-        locked = locked_snapshot_in(queryset)
-        if locked:
-            self.message_user(
-                request, f"{SnapshotLocked(locked)} Nothing was deleted.", messages.ERROR
-            )
-            return None
-        response = delete_selected(self, request, queryset)
-        if response is not None:
-            response.context_data.update(selection_context(request))
-        return response
-
-    def _bulk(self, request, operation, queryset, *, verb, **kwargs):
-        try:
-            changed = operation(queryset=queryset, user=request.user, **kwargs)
-        except (SnapshotLocked, IntegrityError) as exc:
-            message = refusal_message(exc) or (
-                "Some of these markets are already in the target (same platform and external "
-                "id), so none was moved."
-            )
-            self.message_user(request, f"{message} Nothing was changed.", messages.ERROR)
-            return
-        self.message_user(request, f"{changed} prop market(s) {verb}.", messages.SUCCESS)
 
     # --- import and export --------------------------------------------------------------------
 

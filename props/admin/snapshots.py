@@ -8,7 +8,7 @@ Locking, unlocking and capturing are the services' (`lock_snapshot`, `unlock_sna
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,7 +27,7 @@ from ..services import (
 )
 from .base import BaseAdmin, selection_context
 from .forms import CaptureBoardForm
-from .locking import lock_notice
+from .locking import lock_notice, refused_response
 
 LOCK_COLUMNS = {"is_locked", "locked_at", "locked_by"}
 
@@ -134,6 +134,30 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- refused paths: the admin page with the lock notice, not a bare 403 -------------------
+
+    def delete_view(self, request, object_id, extra_context=None):
+        snapshot = self._locked_snapshot(object_id)
+        if snapshot is not None:
+            return refused_response(self, request, snapshot, "Delete", snapshot)
+        return super().delete_view(request, object_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            snapshot = self._locked_snapshot(object_id)
+            if snapshot is not None:
+                return refused_response(self, request, snapshot, "Change", snapshot)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _locked_snapshot(self, object_id):
+        try:
+            snapshot = (
+                Snapshot.objects.select_related("locked_by").filter(pk=unquote(object_id)).first()
+            )
+        except ValidationError:  # not a UUID: Django's view answers as for any unknown id
+            return None
+        return snapshot if snapshot is not None and snapshot.is_locked else None
 
     def revert_disabled(self, request, obj=None):
         return True

@@ -7,7 +7,8 @@ writing) and invalidates the board cache of the league/weeks it touches.
 from django.db import transaction
 
 from ..cache import invalidate_boards
-from ..models import PropMarket
+from ..history import history_reason
+from ..models import PropMarket, Snapshot
 from .locking import ensure_unlocked
 
 
@@ -33,17 +34,21 @@ def create_market(*, user=None, **fields) -> PropMarket:
     return market
 
 
-def update_market(*, market, user=None, **changes) -> PropMarket:
-    """Change fields of a prop market. Refused when it is in a locked snapshot, or when it is
-    moved into one. Both the old and the new league/week boards are invalidated."""
+def update_market(*, market, user=None, reason="", **changes) -> PropMarket:
+    """Change fields of a prop market; `reason` (optional) is recorded in its history, after
+    "<from> → <to>" when it moves to another board. Refused when it is in a locked snapshot, or
+    when it is moved into one. Both the old and the new league/week boards are invalidated."""
     with transaction.atomic():
         current = PropMarket.objects.select_for_update().get(pk=market.pk)
         ensure_unlocked(current.snapshot_id)
+        description = ""
         if "snapshot" in changes and _pk(changes["snapshot"]) != current.snapshot_id:
             ensure_unlocked(changes["snapshot"])
+            description = f"{_board_name(current.snapshot_id)} → {_board_name(changes['snapshot'])}"
         old_board = (current.league, current.week)
         for name, value in changes.items():
             setattr(current, name, value)
+        current._change_reason = history_reason(description, reason)
         _save_validated(current, user)
         invalidate_boards([old_board, (current.league, current.week)])
     return current
@@ -67,3 +72,11 @@ def _save_validated(market, user):
 
 def _pk(snapshot):
     return getattr(snapshot, "pk", snapshot)
+
+
+def _board_name(snapshot) -> str:
+    if snapshot is None:
+        return "live board"
+    if isinstance(snapshot, Snapshot):
+        return snapshot.snapshot_id
+    return Snapshot.objects.filter(pk=snapshot).values_list("snapshot_id", flat=True).get()

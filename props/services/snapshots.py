@@ -1,8 +1,10 @@
 """Capturing the live board into a snapshot."""
 
-from django.db import transaction
+from django.db import connection, transaction
+from simple_history.utils import bulk_create_with_history
 
 from ..cache import invalidate_boards
+from ..history import HISTORY_TABLE, MARKET_TABLE, quoted, recording_history
 from ..models import PropMarket, Snapshot
 from .locking import ensure_unlocked, lock_snapshot
 
@@ -12,6 +14,8 @@ COPIED_FIELDS = [
     for field in PropMarket._meta.concrete_fields
     if field.attname not in {"id", "snapshot_id", "created_at", "updated_at"}
 ]
+COPIED_COLUMNS = [PropMarket._meta.get_field(name).column for name in COPIED_FIELDS]
+CAPTURED = "captured from the live board"
 
 
 def capture_snapshot(
@@ -19,9 +23,12 @@ def capture_snapshot(
 ) -> Snapshot:
     """Copy the live board's markets of a league/week (active and inactive) into a new snapshot.
 
-    One transaction: the snapshot and all its markets exist together or not at all. With
-    `lock=True` the snapshot is locked in the same transaction. Extra keyword arguments
-    (name, description, config, model_version …) are stored on the snapshot.
+    One transaction: the snapshot and all its markets exist together or not at all. Each copy
+    gets a '+' history row ("captured from the live board"). With `lock=True` the snapshot is
+    locked in the same transaction. Extra keyword arguments (name, description, config,
+    model_version …) are stored on the snapshot. On PostgreSQL the copy is one
+    `INSERT … SELECT` with its history rows, and the tables are ANALYZEd afterwards so that
+    plans and list estimates see the new rows at once.
     """
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
@@ -30,16 +37,58 @@ def capture_snapshot(
         live = PropMarket.objects.live().for_week(league=league, week=week)
         if season is not None:
             live = live.filter(season=season)
-        copies = [
-            PropMarket(snapshot=snapshot, **row)
-            for row in live.order_by().values(*COPIED_FIELDS).iterator(chunk_size=5000)
-        ]
-        PropMarket.objects.bulk_create(copies, batch_size=5000)
+        if connection.vendor == "postgresql":
+            captured = _copy_in_sql(live, snapshot, user)
+        else:
+            captured = _copy_through_the_orm(live, snapshot, user)
         if lock:
             snapshot = lock_snapshot(snapshot=snapshot, user=user)
         invalidate_boards([(league, week)])
-    snapshot.captured_markets = len(copies)
+    if connection.vendor == "postgresql" and captured:
+        analyze_markets()
+    snapshot.captured_markets = captured
     return snapshot
+
+
+def analyze_markets():
+    """Refresh the planner's statistics of the market tables after a large write (a capture),
+    so that the lists' estimates and plans count the new rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{MARKET_TABLE}", "{HISTORY_TABLE}"')
+
+
+def _copy_in_sql(live, snapshot, user) -> int:
+    selection, params = live.order_by().values(*COPIED_FIELDS).query.sql_with_params()
+    copied = quoted(COPIED_COLUMNS)
+    change = (
+        f'INSERT INTO "{MARKET_TABLE}" (id, snapshot_id, {copied}, created_at, updated_at) '
+        f"SELECT gen_random_uuid(), %s, live.*, statement_timestamp(), statement_timestamp() "
+        f"FROM ({selection}) live RETURNING *"
+    )
+    sql = recording_history(
+        change,
+        date="statement_timestamp()",
+        history_type="'+'",
+        user="%s",
+        reason="%s",
+        result="SELECT count(*) FROM changed",
+    )
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [snapshot.pk, *params, user_id, CAPTURED])
+        return cursor.fetchone()[0]
+
+
+def _copy_through_the_orm(live, snapshot, user) -> int:
+    # The development database (SQLite): the same copies and history through the ORM.
+    copies = [
+        PropMarket(snapshot=snapshot, **row)
+        for row in live.order_by().values(*COPIED_FIELDS).iterator(chunk_size=5000)
+    ]
+    bulk_create_with_history(
+        copies, PropMarket, batch_size=5000, default_user=user, default_change_reason=CAPTURED
+    )
+    return len(copies)
 
 
 def update_snapshot(*, snapshot, user=None, **changes) -> Snapshot:

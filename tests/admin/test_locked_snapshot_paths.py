@@ -6,6 +6,7 @@ admin said why (or refused with 403 where Django's permission check answers firs
 """
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from props.models import PropMarket, Snapshot
@@ -17,6 +18,7 @@ from .conftest import changelist_url, messages_of, post_action, post_rows
 pytestmark = pytest.mark.django_db
 
 LOCKED_MESSAGE = "is locked"
+LEFT_OUT_MESSAGE = "in locked snapshot(s) 'nfl-week-5-final'"
 
 
 @pytest.fixture
@@ -43,6 +45,12 @@ def unchanged(locked):
     assert Snapshot.history.filter(id=snapshot.pk).count() == snapshot_history
 
 
+def post_to_all_boards(client, action, markets, **extra):
+    """Run a market action from the list showing every board (it opens on the live board)."""
+    data = {"action": action, ACTION_CHECKBOX_NAME: [str(m.pk) for m in markets], **extra}
+    return client.post(changelist_url("propmarket") + "?board=all", data)
+
+
 def change_url(obj):
     return reverse(f"admin:props_{obj._meta.model_name}_change", args=[obj.pk])
 
@@ -67,14 +75,14 @@ def test_posting_a_locked_snapshots_change_form_is_refused(staff_client, unchang
         change_url(snapshot),
         {"snapshot_id": "renamed", "league": "NFL", "week": 6, "config": "{}", "tags": "[]"},
     )
-    assert response.status_code == 403
+    assert_refused_with_the_lock_notice(response)
 
 
 def test_locked_snapshot_delete_page_is_refused(staff_client, unchanged):
     snapshot, _ = unchanged
     url = reverse("admin:props_snapshot_delete", args=[snapshot.pk])
-    assert staff_client.get(url).status_code == 403
-    assert staff_client.post(url, {"post": "yes"}).status_code == 403
+    assert_refused_with_the_lock_notice(staff_client.get(url))
+    assert_refused_with_the_lock_notice(staff_client.post(url, {"post": "yes"}))
 
 
 def test_delete_selected_snapshots_refuses_a_locked_one_and_says_why(staff_client, unchanged):
@@ -107,32 +115,36 @@ def test_locked_market_change_page_is_read_only_and_says_why(staff_client, uncha
 def test_posting_a_locked_markets_change_form_is_refused(staff_client, unchanged):
     _, market = unchanged
     response = staff_client.post(change_url(market), {"line": 999, "league": "NFL", "week": 5})
-    assert response.status_code == 403
+    assert_refused_with_the_lock_notice(response)
 
 
 def test_locked_market_delete_page_is_refused(staff_client, unchanged):
     _, market = unchanged
     url = reverse("admin:props_propmarket_delete", args=[market.pk])
-    assert staff_client.get(url).status_code == 403
-    assert staff_client.post(url, {"post": "yes"}).status_code == 403
+    assert_refused_with_the_lock_notice(staff_client.get(url))
+    assert_refused_with_the_lock_notice(staff_client.post(url, {"post": "yes"}))
 
 
-def test_delete_selected_markets_refuses_locked_ones_and_says_why(staff_client, unchanged):
+def test_delete_selected_markets_deletes_the_rest_and_says_which_were_left_out(
+    staff_client, unchanged
+):
     _, market = unchanged
     live = PropMarketFactory()
-    response = post_action(
-        staff_client, "propmarket", "delete_selected", [market, live], post="yes"
-    )
-    assert any(LOCKED_MESSAGE in message for message in messages_of(response))
-    assert PropMarket.objects.filter(pk=live.pk).exists()
+    page = post_to_all_boards(staff_client, "delete_selected", [market, live])
+    assert "1 of them is in locked snapshot 'nfl-week-5-final'" in page.content.decode()
+    response = post_to_all_boards(staff_client, "delete_selected", [market, live], post="yes")
+    assert "1 prop market(s) deleted." in messages_of(response)
+    assert any(LEFT_OUT_MESSAGE in message for message in messages_of(response))
+    assert not PropMarket.objects.filter(pk=live.pk).exists()
 
 
-def test_delete_selected_across_every_page_refuses_locked_ones(staff_client, unchanged):
+def test_delete_selected_across_every_page_leaves_locked_ones_out(staff_client, unchanged):
     _, market = unchanged
-    response = post_action(
-        staff_client, "propmarket", "delete_selected", [market], select_across="1", post="yes"
+    response = post_to_all_boards(
+        staff_client, "delete_selected", [market], select_across="1", post="yes"
     )
-    assert any(LOCKED_MESSAGE in message for message in messages_of(response))
+    assert "0 prop market(s) deleted." in messages_of(response)
+    assert any(LEFT_OUT_MESSAGE in message for message in messages_of(response))
 
 
 def test_list_editable_ignores_values_posted_for_a_locked_row(staff_client, unchanged):
@@ -146,7 +158,7 @@ def test_list_editable_ignores_values_posted_for_a_locked_row(staff_client, unch
 
 def test_list_editable_renders_locked_rows_disabled_with_the_reason(staff_client, unchanged):
     _, market = unchanged
-    response = staff_client.get(changelist_url("propmarket"))
+    response = staff_client.get(changelist_url("propmarket") + "?board=all")
     page = response.content.decode()
     link = page.index(change_url(market))
     row = page[page.rindex("<tr", 0, link) : page.index("</tr>", link)]
@@ -155,21 +167,28 @@ def test_list_editable_renders_locked_rows_disabled_with_the_reason(staff_client
 
 
 @pytest.mark.parametrize("action", ["activate", "deactivate"])
-def test_bulk_activation_refuses_locked_markets_and_says_why(staff_client, unchanged, action):
+def test_bulk_activation_acts_on_the_rest_and_says_how_many_locked_were_left_out(
+    staff_client, unchanged, action
+):
     _, market = unchanged
     live = PropMarketFactory(is_active=action == "deactivate")
-    response = post_action(staff_client, "propmarket", action, [market, live])
-    assert any(LOCKED_MESSAGE in message for message in messages_of(response))
+    response = post_to_all_boards(staff_client, action, [market, live])
+    assert f"1 prop market(s) {action}d." in messages_of(response)
+    assert (
+        "1 prop market(s) left out: they are in locked snapshot(s) 'nfl-week-5-final', which "
+        "cannot change until staff unlock them." in messages_of(response)
+    )
     live.refresh_from_db()
-    assert live.is_active == (action == "deactivate")  # the whole selection was refused
+    assert live.is_active == (action == "activate")
 
 
-def test_moving_markets_out_of_a_locked_snapshot_is_refused(staff_client, unchanged):
+def test_moving_markets_out_of_a_locked_snapshot_leaves_them_where_they_are(
+    staff_client, unchanged
+):
     _, market = unchanged
-    page = post_action(staff_client, "propmarket", "move_to_snapshot", [market])
-    assert "is locked" in page.content.decode()
-    response = post_action(staff_client, "propmarket", "move_to_snapshot", [market], apply="Move")
-    assert any(LOCKED_MESSAGE in message for message in messages_of(response))
+    response = post_to_all_boards(staff_client, "move_to_snapshot", [market], apply="Move")
+    assert "0 prop market(s) moved to the live board." in messages_of(response)
+    assert any(LEFT_OUT_MESSAGE in message for message in messages_of(response))
 
 
 def test_moving_markets_into_a_locked_snapshot_is_refused(staff_client, unchanged):
@@ -240,7 +259,21 @@ def test_reverting_a_locked_market_from_history_is_refused(staff_client, unchang
     _, market = unchanged
     version = PropMarket.history.filter(id=market.pk).earliest("history_date")
     url = reverse("admin:props_propmarket_simple_history", args=[market.pk, version.history_id])
-    assert staff_client.post(url, {"line": 1.5}).status_code == 403
+    assert_refused_with_the_lock_notice(staff_client.post(url, {"line": 1.5}))
+
+
+def test_a_locked_markets_old_version_is_shown_read_only_with_the_lock_notice(
+    staff_client, unchanged
+):
+    _, market = unchanged
+    version = PropMarket.history.filter(id=market.pk).earliest("history_date")
+    url = reverse("admin:props_propmarket_simple_history", args=[market.pk, version.history_id])
+    response = staff_client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="lock-notice"' in page and "Locked by staff" in page
+    assert 'value="Revert"' not in page
+    assert 'name="line"' not in page  # shown, not editable
 
 
 def test_a_market_locked_after_its_page_was_opened_cannot_be_saved(staff_client, staff_user):
@@ -249,7 +282,7 @@ def test_a_market_locked_after_its_page_was_opened_cannot_be_saved(staff_client,
     assert staff_client.get(change_url(market)).status_code == 200
     lock_snapshot(snapshot=snapshot, user=staff_user)
     response = staff_client.post(change_url(market), {"line": 1.5})
-    assert response.status_code == 403
+    assert_refused_with_the_lock_notice(response)
     market.refresh_from_db()
     assert market.line == 100.5
 
@@ -269,3 +302,15 @@ def test_importing_into_a_locked_snapshot_is_not_offered(staff_client, unchanged
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not PropMarket.objects.filter(external_id="x-1").exists()
+
+
+def assert_refused_with_the_lock_notice(response):
+    """A refused write answers 403 with the admin page: the lock notice (who locked it, when)
+    and a way back, no button that could not work."""
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'id="lock-notice"' in page
+    assert "Locked by" in page
+    assert 'id="back-to-object"' in page
+    content = page[page.index('id="content"') :]
+    assert 'type="submit"' not in content

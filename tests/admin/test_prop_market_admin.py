@@ -158,7 +158,7 @@ def test_moving_markets_into_a_snapshot_asks_where_then_moves_them(staff_client,
     assert "2 prop market(s) moved to nfl-week-5-working." in messages_of(response)
     assert PropMarket.objects.filter(snapshot=target).count() == 2
     assert (
-        markets[0].history.latest().history_change_reason == "moved to nfl-week-5-working in admin"
+        markets[0].history.latest().history_change_reason == "live board → nfl-week-5-working"
     )
 
 
