@@ -4,8 +4,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from props.models import PropMarket, Snapshot
+from props.services import capture_snapshot
 from tests.factories import PropMarketFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +62,26 @@ def test_capture_refuses_bad_input_with_a_message_and_changes_nothing(args, mess
         capture(*args)
 
     assert Snapshot.objects.count() == 1
+
+
+def test_capture_writes_a_history_row_per_copy_in_one_statement(staff_user):
+    PropMarketFactory.create_batch(4, league="NFL", week=5)
+    with CaptureQueriesContext(connection) as queries:
+        snapshot = capture_snapshot(slug="nfl-week-5-copy", league="NFL", week=5, user=staff_user)
+    copies = PropMarket.history.filter(snapshot_id=snapshot.pk)
+    assert snapshot.captured_markets == 4
+    assert copies.count() == 4
+    assert {(v.history_type, v.history_user, v.history_change_reason) for v in copies} == {
+        ("+", staff_user, "captured from the live board")
+    }
+    inserts = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("WITH CHANGED")]
+    assert len(inserts) == 1  # copies and their history: one INSERT … SELECT
+    assert "INSERT INTO" in inserts[0] and "SELECT" in inserts[0]
+
+
+def test_capture_analyzes_the_tables_so_estimates_count_the_copies():
+    PropMarketFactory.create_batch(30, league="NFL", week=5)
+    capture_snapshot(slug="nfl-week-5-stats", league="NFL", week=5)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'prop_markets'")
+        assert cursor.fetchone()[0] == 60
