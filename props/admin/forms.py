@@ -6,10 +6,19 @@ import json
 
 from django import forms
 from django.forms.fields import InvalidJSONInput
+from django.utils.html import format_html
 
 from ..history import REASON_LENGTH
 from ..models import MAX_LINE, PropMarket, Snapshot
-from ..odds import InvalidOdds, decimal_odds
+from ..odds import (
+    DECIMAL_PLACES,
+    InvalidOdds,
+    american_equivalent,
+    decimal_odds,
+    decimal_text,
+    format_american,
+    parse_typed_odds,
+)
 from ..services import DomainError, SnapshotLocked
 from ..services.bulk import MarketEdit
 from ..validators import MAX_JSON_DEPTH
@@ -55,6 +64,63 @@ class ReadableJSONField(forms.JSONField):
             return True
 
 
+class OddsInput(forms.TextInput):
+    """A text input (a number input would drop the `+` of +150) with the American equivalent of
+    its value beside it, the way staff read odds: [1.9091] (-110), with a typographic minus."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 8, "autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        try:
+            decimal = parse_typed_odds(value)
+        except InvalidOdds:
+            decimal = None
+        if decimal is None:
+            return html
+        american = format_american(american_equivalent(decimal))
+        return format_html('{} <span class="american-odds">({})</span>', html, american)
+
+
+class TypedOddsField(forms.Field):
+    """Odds a person types (props.odds.parse_typed_odds): `+150` is American, `-110` too, `2.5`
+    decimal; a bare 150 is refused naming both readings. Shows stored odds so that they read
+    back unchanged (150.0, not 150)."""
+
+    widget = OddsInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Decimal (1.9091) or American with its sign (+150, -110). A whole number of 100 or "
+            "more needs its sign or a decimal point: +150 or 150.0.",
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return parse_typed_odds(value)
+        except InvalidOdds as exc:
+            raise forms.ValidationError(str(exc), code="invalid_odds") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return decimal_text(value)
+        return value
+
+    def has_changed(self, initial, data):
+        # Stored odds with more places than the rule keeps are not "changed" by being shown.
+        if self.disabled:
+            return False
+        try:
+            typed = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        stored = None if initial in (None, "") else round(float(initial), DECIMAL_PLACES)
+        return typed != stored
+
+
 def reason_field():
     return forms.CharField(
         required=False,
@@ -75,8 +141,8 @@ class PropMarketAdminForm(forms.ModelForm):
     american_odds = forms.IntegerField(
         required=False,
         label="American odds",
-        help_text="Optional: positive (or negative) American odds, e.g. +150 is stored as 2.5. "
-        "In the odds field, -110 is also understood as American and stored as 1.9091.",
+        help_text="Optional: American odds, e.g. 150 is stored as 2.5. The odds field takes "
+        "them too, with their sign: +150, -110.",
     )
 
     change_reason = reason_field()
@@ -84,6 +150,7 @@ class PropMarketAdminForm(forms.ModelForm):
     class Meta:
         model = PropMarket
         fields = [field.name for field in PropMarket._meta.concrete_fields if field.editable]
+        field_classes = {"odds": TypedOddsField}
 
     def clean(self):
         cleaned = super().clean()
@@ -102,6 +169,9 @@ class PropMarketAdminForm(forms.ModelForm):
 class PropMarketRowForm(forms.ModelForm):
     """A changelist row (list_editable). Rows of a locked snapshot are disabled, so their
     posted values are ignored, and say why on hover."""
+
+    class Meta:
+        field_classes = {"odds": TypedOddsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +220,7 @@ class BulkEditForm(forms.Form):
     shift = forms.FloatField(
         required=False, label="Shift by", help_text="e.g. 0.5 or -1 (added to each line)."
     )
-    odds = forms.FloatField(required=False, label="New odds")
+    odds = TypedOddsField(required=False, label="New odds")
     active = forms.TypedChoiceField(
         required=False,
         choices=[("yes", "active"), ("no", "inactive")],

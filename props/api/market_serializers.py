@@ -8,9 +8,22 @@ from rest_framework import serializers
 from betterbros.api.serializers import StrictFieldsMixin
 
 from ..models import PropMarket, Snapshot
-from ..odds import InvalidOdds, decimal_odds
+from ..odds import InvalidOdds, decimal_odds, parse_typed_odds
 from ..selectors import MARKET_KEYS
 from ..validators import validate_finite
+
+
+class TypedOddsField(serializers.FloatField):
+    """`odds` as a person gives them (props.odds.parse_typed_odds): "+150" is American, -110
+    too, 2.5 and 150.0 decimal; a whole number of 100 or more (150) is refused as ambiguous."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")
+        try:
+            return parse_typed_odds(data)
+        except InvalidOdds as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
 
 class PropMarketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -21,11 +34,12 @@ class PropMarketSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         required=False,
         help_text="Snapshot slug; null is the live board.",
     )
-    odds = serializers.FloatField(
+    odds = TypedOddsField(
         allow_null=True,
         required=False,
-        help_text="Decimal odds (> 1.0). On input, American odds of -100 or below are "
-        "converted (-110 -> 1.9091); values in (-100, 1.0] are refused.",
+        help_text="Decimal odds (> 1.0). On input, American odds with their sign are converted "
+        '("+150" -> 2.5, -110 -> 1.9091); a whole number of 100 or more without a sign (150) '
+        'is refused as ambiguous (send 150.0 or "+150"); values in (-100, 1.0] are refused.',
     )
     american_odds = serializers.FloatField(
         write_only=True,

@@ -1,6 +1,14 @@
 import pytest
 
-from props.odds import InvalidOdds, american_to_decimal, decimal_odds, normalize_odds
+from props.odds import (
+    InvalidOdds,
+    american_to_decimal,
+    decimal_odds,
+    decimal_text,
+    format_odds,
+    normalize_odds,
+    parse_typed_odds,
+)
 from tests.factories import PropMarketFactory
 
 
@@ -59,3 +67,88 @@ def test_odds_given_twice_or_out_of_the_rule_name_the_input_to_blame(given, fiel
     with pytest.raises(InvalidOdds) as info:
         decimal_odds(**given)
     assert info.value.field == field
+
+
+# --- Odds a person types (admin inputs, the API's `odds`) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "decimal"),
+    [
+        ("+150", 2.5),
+        (" +150 ", 2.5),
+        ("+100", 2.0),
+        ("-110", 1.9091),
+        ("\u2212110", 1.9091),  # the typographic minus the list shows, copied back
+        (-110, 1.9091),
+        ("2.5", 2.5),
+        (2, 2.0),
+        ("150.0", 150.0),
+        (150.0, 150.0),  # a JSON number written with a decimal point
+        ("99", 99.0),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
+)
+def test_typed_odds_read_plus_and_minus_as_american_and_the_rest_as_decimal(typed, decimal):
+    assert parse_typed_odds(typed) == decimal
+
+
+@pytest.mark.parametrize("typed", ["150", 150, "100", " 250 "])
+def test_a_typed_whole_number_of_100_or_more_is_ambiguous_and_the_message_gives_both_readings(
+    typed,
+):
+    number = int(str(typed).strip())
+    with pytest.raises(InvalidOdds) as info:
+        parse_typed_odds(typed)
+    message = str(info.value)
+    assert f"{number} is ambiguous" in message
+    assert f"decimal odds {number}.0" in message
+    assert f"American odds +{number} ({1 + number / 100} decimal)" in message
+    assert f"Type +{number} for American odds or {number}.0 for decimal odds." in message
+
+
+def test_a_typed_whole_number_above_the_decimal_bound_only_offers_the_american_reading():
+    with pytest.raises(InvalidOdds, match=r"type \+20000 \(201\.0 decimal\)"):
+        parse_typed_odds("20000")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("+50", "+50 is not American odds"),
+        ("+-110", "+-110 is not American odds"),
+        ("+abc", "'+abc' is not a number"),
+        ("abc", "'abc' is not a number"),
+        ("0.5", "is not valid odds"),
+        ("-50", "is not valid odds"),
+        ("nan", "not a finite number"),
+        ("10001.0", "above the maximum"),
+        (True, "not a number"),
+    ],
+)
+def test_typed_odds_outside_the_rule_are_refused_with_the_reason(typed, message):
+    with pytest.raises(InvalidOdds) as info:
+        parse_typed_odds(typed)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("decimal", "shown"),
+    [
+        (1.9091, "1.9091 (\u2212110)"),
+        (2.5, "2.5 (+150)"),
+        (2.0, "2.0 (+100)"),
+        (1.5, "1.5 (\u2212200)"),
+        (150.0, "150.0 (+14900)"),
+        (None, ""),
+    ],
+)
+def test_stored_odds_are_shown_as_decimal_with_the_american_equivalent(decimal, shown):
+    assert format_odds(decimal) == shown
+
+
+@pytest.mark.parametrize("decimal", [1.9091, 2.5, 150.0, 1.01, 10_000.0])
+def test_shown_decimal_odds_read_back_unchanged(decimal):
+    assert parse_typed_odds(decimal_text(decimal)) == decimal
