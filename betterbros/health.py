@@ -4,7 +4,8 @@
 (`betterbros.connections.check_all_connections`) and answers 200 when all are healthy, 503 when
 any is not. Anyone gets healthy/unhealthy per check; staff callers, authenticated like the API
 (token, JWT or session), also get each check's error and latency (hosts and error texts are
-not for the public), and with `?verbose=1` the database's figures (server version, size, pool).
+not for the public), and with `?verbose=1` the database's figures (server version, size, pool)
+and the last `check_credits` run.
 """
 
 from django.db import DatabaseError
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_safe
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+
+from accounts.reconciliation import last_credits_check
 
 from .connections import check_all_connections, get_db_info
 
@@ -38,6 +41,7 @@ def ready(request):
             report["database_info"] = get_db_info()
         except DatabaseError as error:
             report["database_info"] = {"error": str(error)}
+        report["credits_check"] = last_credits_check()
     return JsonResponse(report, status=200 if healthy else 503)
 
 

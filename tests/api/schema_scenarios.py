@@ -84,6 +84,21 @@ def market_path(world, market=None):
 
 
 ME = f"{API}/users/me/"
+MY_CREDITS = f"{API}/users/me/credits/"
+USER_CREDITS = f"{API}/users/{{id}}/credits/"
+GRANT = {"amount": "10.00", "kind": "grant", "reason": "schema"}
+
+
+def user_credits_path(world):
+    return f"{API}/users/{world.owner.pk}/credits/"
+
+
+def a_used_idempotency_key(world, client, settings):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "schema-key"}
+    client.post(user_credits_path(world), GRANT, format="json", **headers)
+    return headers
+
+
 EXPERIMENT_ID = f"{API}/experiments/{{id}}/"
 SLIP_ID = f"{API}/saved-slips/{{id}}/"
 SNAPSHOT_ID = f"{API}/snapshots/{{snapshot_id}}/"
@@ -100,6 +115,41 @@ SCENARIOS = {
     "me-patch": Scenario("owner", "patch", ME, fixed(ME), 200, lambda w: {"full_name": "New"}),
     "me-patch-read-only": Scenario(
         "owner", "patch", ME, fixed(ME), 400, lambda w: {"credits": "99.00"}
+    ),
+    "me-credits": Scenario("owner", "get", MY_CREDITS, fixed(MY_CREDITS), 200),
+    "me-credits-no-such-page": Scenario(
+        "owner", "get", MY_CREDITS, fixed(f"{MY_CREDITS}?page=9"), 404
+    ),
+    "user-credits-grant": Scenario(
+        "staff", "post", USER_CREDITS, user_credits_path, 201, lambda w: GRANT
+    ),
+    "user-credits-invalid": Scenario(
+        "staff",
+        "post",
+        USER_CREDITS,
+        user_credits_path,
+        400,
+        lambda w: {"amount": "-5", "kind": "adjustment"},
+    ),
+    "user-credits-overdrawn": Scenario(
+        "staff",
+        "post",
+        USER_CREDITS,
+        user_credits_path,
+        400,
+        lambda w: {"amount": "-5", "kind": "adjustment", "reason": "more than the balance"},
+    ),
+    "user-credits-key-reused": Scenario(
+        "staff",
+        "post",
+        USER_CREDITS,
+        user_credits_path,
+        409,
+        lambda w: {**GRANT, "amount": "99.00"},
+        prepare=a_used_idempotency_key,
+    ),
+    "user-credits-not-staff": Scenario(
+        "owner", "post", USER_CREDITS, user_credits_path, 403, lambda w: GRANT
     ),
     "users": Scenario("staff", "get", f"{API}/users/", fixed(f"{API}/users/"), 200),
     "users-not-staff": Scenario("owner", "get", f"{API}/users/", fixed(f"{API}/users/"), 403),

@@ -105,12 +105,25 @@ ENDPOINTS = [
         body=lambda world: {"full_name": "Renamed"},
         read_only="credits",
     ),
+    Endpoint(
+        "users-me-credits",
+        "/api/v1/users/me/credits/",
+        every_method(NOT_ALLOWED, get=expect(200)),
+    ),
     Endpoint("users", "/api/v1/users/", every_method(STAFF_ONLY_NOT_ALLOWED, get=STAFF_ONLY)),
     Endpoint(
         "user",
         "/api/v1/users/{id}/",
         every_method(STAFF_ONLY_NOT_ALLOWED, get=STAFF_ONLY),
         target="owner",
+    ),
+    Endpoint(
+        "user-credits",
+        "/api/v1/users/{id}/credits/",
+        every_method(STAFF_ONLY_NOT_ALLOWED, post=expect(403, staff=201)),
+        target="owner",
+        body=lambda world: {"amount": "10.00", "kind": "grant", "reason": "matrix"},
+        read_only="created_at",
     ),
     Endpoint(
         "experiments",
