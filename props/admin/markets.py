@@ -7,7 +7,7 @@ the board cache. Markets of a locked snapshot are read-only on every path: chang
 list_editable rows, bulk actions, delete, history revert.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import path
@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import PropMarket, Snapshot
+from ..search import MIN_SEARCH_LENGTH, player_name_condition
 from ..services import SnapshotLocked
 from ..services.markets import create_market, delete_market, update_market
 from .base import BaseAdmin
@@ -30,6 +31,10 @@ CREATE_FIELDS = [
     for field in PropMarket._meta.concrete_fields
     if field.name not in {"created_at", "updated_at"}
 ]
+# A save message names at most this many changed markets, then a count.
+CHANGES_NAMED = 5
+# Words a market type's code does not capitalize as a label should.
+LABEL_WORDS = {"tds": "TDs", "pra": "PRA", "3pt": "3-pointers", "sog": "shots on goal"}
 # The delete confirmation lists at most this many markets by name, then a count.
 LISTED_ON_DELETE = 50
 
@@ -41,7 +46,7 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
     change_form_template = "admin/props/propmarket/change_form.html"
     list_display = [
         "player_name",
-        "market_type",
+        "market_type_label",
         "line",
         "odds",
         "is_active",
@@ -65,8 +70,11 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         ("snapshot", admin.RelatedFieldListFilter),
     ]
     search_fields = ["player_name", "team", "snapshot__snapshot_id"]  # see get_search_results
-    search_help_text = "A player's full name (any case), a team, or a snapshot's slug."
-    sortable_by = ["player_name", "market_type", "platform", "week", "is_active", "game_date"]
+    search_help_text = (
+        "Part of a player's name (3+ letters, any case, accents ignored), a team, or a "
+        "snapshot's slug."
+    )
+    sortable_by = ["player_name", "market_type_label", "platform", "week", "is_active", "game_date"]
     list_select_related = ["snapshot"]
     autocomplete_fields = ["snapshot"]
     readonly_fields = ["created_at", "updated_at"]
@@ -102,29 +110,63 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         return super().get_queryset(request).select_related("snapshot")
 
     def get_search_results(self, request, queryset, search_term):
-        """The whole term (spaces included: "Josh Allen") as a player's name in any case, a
-        team, or a snapshot's slug. Each branch can use an index (Lower(player_name), team,
-        snapshot), so PostgreSQL combines them (BitmapOr) instead of scanning the table."""
+        """Part of a player's name (3+ characters, any case, accents ignored: "mahom",
+        "Gibson"), a team, or a snapshot's slug. Each branch has its index (the trigram index of
+        migration 0007, team, snapshot), so PostgreSQL combines them (BitmapOr) instead of
+        scanning the table. A shorter term matches a whole name or a team only."""
         term = search_term.strip()
         if not term:
             return queryset, False
+        queryset = queryset.alias(player_lower=Lower("player_name"))
         matches = Q(player_lower=term.lower()) | Q(team=term.upper())
+        if len(term) >= MIN_SEARCH_LENGTH:
+            queryset, by_name = player_name_condition(queryset, term)
+            matches |= by_name
+        else:
+            self.message_user(
+                request,
+                f"Names are searched from {MIN_SEARCH_LENGTH} characters; “{term}” was looked "
+                "up as a whole name, a team or a snapshot.",
+                messages.INFO,
+            )
         snapshot_pk = Snapshot.objects.filter(snapshot_id=term).values_list("pk", flat=True)
         if snapshot_pk:
             matches |= Q(snapshot_id=snapshot_pk[0])
-        return queryset.alias(player_lower=Lower("player_name")).filter(matches), False
+        return queryset.filter(matches), False
+
+    @admin.display(description="Market type", ordering="market_type")
+    def market_type_label(self, market):
+        return format_html('<span title="{}">{}</span>', market.market_type, market_label(market))
 
     @admin.display(description="Board", ordering="snapshot__snapshot_id")
     def board(self, market):
         if market.snapshot_id is None:
             return "live"
         if market.snapshot.is_locked:
+            # The row's inputs are disabled; this says why, on the row (and in full on hover).
             return format_html(
-                '<span class="locked-board" title="{}">{} (locked)</span>',
+                '<span class="locked-board" title="{}">🔒 {} — locked</span>',
                 SnapshotLocked(market.snapshot.snapshot_id),
                 market.snapshot.snapshot_id,
             )
         return market.snapshot.snapshot_id
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        changelist.live_board_by_default = any(
+            getattr(spec, "default_live", False) for spec in changelist.filter_specs
+        )
+        changelist.all_boards_url = changelist.get_query_string({"board": BoardFilter.ALL})
+        return changelist
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """Django's "… was changed successfully" after a save names the markets instead."""
+        changed = request.__dict__.pop("_changed_markets", None)
+        if changed and level == messages.SUCCESS and "changed successfully" in str(message):
+            shown = "; ".join(changed[:CHANGES_NAMED])
+            more = len(changed) - CHANGES_NAMED
+            message = f"{shown}{f'; and {more} more' if more > 0 else ''}."
+        return super().message_user(request, message, level, *args, **kwargs)
 
     # --- what is editable ---------------------------------------------------------------------
 
@@ -173,6 +215,9 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
                 if getattr(obj, name) != getattr(current, name)
             }
             if changes:
+                request.__dict__.setdefault("_changed_markets", []).append(
+                    describe_change(current, changes)
+                )
                 reason = form.cleaned_data.get("change_reason", "")
                 update_market(market=obj, user=request.user, reason=reason, **changes)
         else:
@@ -230,3 +275,26 @@ def locked_snapshot_in(markets) -> str | None:
         .values_list("snapshot__snapshot_id", flat=True)[:1]
     )
     return next(iter(slugs), None)
+
+
+def market_label(market) -> str:
+    """The market type as staff read it ("Passing yards" for passing_yards)."""
+    words = [LABEL_WORDS.get(word, word) for word in market.market_type.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def describe_change(market, changes) -> str:
+    """ "Patrick Mahomes — Passing yards 275.5 changed (line 270.5 → 275.5)": the market as it
+    was, and each changed field old → new."""
+    details = ", ".join(
+        f"{name.replace('_', ' ')} {_shown(getattr(market, name))} → {_shown(value)}"
+        for name, value in changes.items()
+        if name != "american_odds"
+    )
+    line = changes.get("line", market.line)
+    return f"{market.player_name} — {market_label(market)} {line} changed ({details})"
+
+
+def _shown(value):
+    return "—" if value is None or value == "" else value

@@ -157,9 +157,7 @@ def test_moving_markets_into_a_snapshot_asks_where_then_moves_them(staff_client,
     )
     assert "2 prop market(s) moved to nfl-week-5-working." in messages_of(response)
     assert PropMarket.objects.filter(snapshot=target).count() == 2
-    assert (
-        markets[0].history.latest().history_change_reason == "live board → nfl-week-5-working"
-    )
+    assert markets[0].history.latest().history_change_reason == "live board → nfl-week-5-working"
 
 
 def test_moving_a_market_where_its_natural_key_exists_moves_nothing(staff_client):
@@ -251,3 +249,86 @@ def test_the_market_changes_list_is_read_only(staff_client):
     url = reverse("admin:props_historicalpropmarket_change", args=[version.history_id])
     response = staff_client.post(url, {"line": 1})
     assert response.status_code == 403
+
+
+def test_the_list_opens_on_the_live_board_shown_as_a_removable_filter(staff_client):
+    live = PropMarketFactory(player_name="Josh Allen")
+    copy = PropMarketFactory(player_name="Josh Allen", snapshot=SnapshotFactory())
+    response = staff_client.get(changelist_url("propmarket"))
+    assert list(response.context["cl"].result_list) == [live]
+    content = response.content.decode()
+    assert "Showing the <strong>live board</strong> only" in content
+    assert 'href="?board=all"' in content
+    everything = staff_client.get(changelist_url("propmarket") + "?board=all")
+    assert {m.pk for m in everything.context["cl"].result_list} == {live.pk, copy.pk}
+    assert "id=\"live-board-notice\"" not in everything.content.decode()
+
+
+def test_asking_for_a_snapshot_shows_it_without_removing_the_default_first(staff_client):
+    snapshot = SnapshotFactory(snapshot_id="nfl-week-5")
+    copy = PropMarketFactory(snapshot=snapshot)
+    PropMarketFactory()
+    by_filter = staff_client.get(
+        changelist_url("propmarket") + f"?snapshot__id__exact={snapshot.pk}"
+    )
+    by_slug = staff_client.get(changelist_url("propmarket") + "?q=nfl-week-5")
+    assert list(by_filter.context["cl"].result_list) == [copy]
+    assert list(by_slug.context["cl"].result_list) == [copy]
+
+
+@pytest.mark.parametrize(
+    "term", ["mahom", "MAHOMES", "Patrick", "homes", "patrick mahomes", "KC", "kc-week-5"]
+)
+def test_search_finds_part_of_a_name_a_team_or_a_snapshot(staff_client, term):
+    snapshot = SnapshotFactory(snapshot_id="kc-week-5")
+    PropMarketFactory(player_name="Patrick Mahomes", team="KC", snapshot=snapshot)
+    PropMarketFactory(player_name="Josh Allen", team="BUF")
+    response = staff_client.get(changelist_url("propmarket") + f"?q={term}&board=all")
+    names = [m.player_name for m in response.context["cl"].result_list]
+    assert names == ["Patrick Mahomes"], term
+
+
+def test_search_ignores_accents(staff_client):
+    PropMarketFactory(player_name="Kénneth Gáinwell")
+    response = staff_client.get(changelist_url("propmarket") + "?q=kenneth+GAINW")
+    assert [m.player_name for m in response.context["cl"].result_list] == ["Kénneth Gáinwell"]
+
+
+def test_a_search_under_three_characters_says_how_it_was_read(staff_client):
+    PropMarketFactory(player_name="Josh Allen")
+    response = staff_client.get(changelist_url("propmarket") + "?q=jo")
+    assert list(response.context["cl"].result_list) == []
+    assert any("from 3 characters" in message for message in messages_of(response))
+
+
+def test_market_types_show_as_labels_with_the_code_on_hover(staff_client):
+    PropMarketFactory(market_type="passing_yards")
+    content = staff_client.get(changelist_url("propmarket")).content.decode()
+    assert '<span title="passing_yards">Passing yards</span>' in content
+
+
+def test_locked_rows_show_the_lock_and_why(staff_client, staff_user):
+    from props.services import lock_snapshot
+
+    snapshot = SnapshotFactory(snapshot_id="nfl-week-5-final")
+    PropMarketFactory(snapshot=snapshot)
+    lock_snapshot(snapshot=snapshot, user=staff_user)
+    content = staff_client.get(changelist_url("propmarket") + "?board=all").content.decode()
+    assert "🔒 nfl-week-5-final — locked" in content
+    assert 'class="locked-board" title="Snapshot &#x27;nfl-week-5-final&#x27; is locked' in content
+
+
+def test_the_site_is_named_betterbros_props(staff_client):
+    content = staff_client.get(reverse("admin:index")).content.decode()
+    assert "<title>Back office | BetterBros Props</title>" in content
+    assert "BetterBros Props</a>" in content
+
+
+def test_the_save_message_names_the_markets_that_changed(staff_client):
+    market = PropMarketFactory(
+        player_name="Patrick Mahomes", market_type="passing_yards", line=270.5
+    )
+    response = post_rows(staff_client, [(market, {"line": 275.5})])
+    assert messages_of(response) == [
+        "Patrick Mahomes — Passing yards 275.5 changed (line 270.5 → 275.5)."
+    ]

@@ -61,7 +61,7 @@ def test_edit_a_line_inline_and_see_it_in_history(staff_page, staff):
     line = page.locator("#id_form-0-line")
     line.fill("270.5")
     page.get_by_role("button", name="Save").first.click()
-    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist .success")).to_contain_text("Josh Allen — ")
     market.refresh_from_db()
     assert market.line == 270.5
 
