@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from ..models import PropMarket
+from ..odds import format_odds
 from ..search import MIN_SEARCH_LENGTH, filter_player_name
 from .base import BaseAdmin
 from .filters import InputFilter, WeekFilter
@@ -164,7 +165,7 @@ class MarketChangeAdmin(BaseAdmin):
 
     @admin.display(description="Odds")
     def odds_change(self, version):
-        return _change(version, "odds", lambda odds: f"{odds:g}")
+        return _change(version, "odds", format_odds)
 
     @admin.display(description="Active")
     def active_change(self, version):
