@@ -2,10 +2,12 @@
 
 import django_filters as filters
 
+from props.filtersets.base import ParameterFilterSet
+
 from .models import User
 
 
-class UserFilterSet(filters.FilterSet):
+class UserFilterSet(ParameterFilterSet):
     email = filters.CharFilter(
         lookup_expr="icontains", help_text="Part of the email, case-insensitive."
     )

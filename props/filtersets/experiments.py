@@ -11,6 +11,7 @@ from django.db.models import F
 from ..choices import ExperimentStatus, League, RiskMode
 from ..models import MAX_WEEK, Experiment
 from ..querysets import metric
+from .base import ParameterFilterSet
 
 # A metric name is one JSON key: letters, digits and single underscores (a double underscore
 # would reach into nested keys).
@@ -72,7 +73,7 @@ class ExperimentFilterForm(forms.Form):
         return cleaned
 
 
-class ExperimentFilterSet(django_filters.FilterSet):
+class ExperimentFilterSet(ParameterFilterSet):
     status = django_filters.ChoiceFilter(choices=ExperimentStatus.choices)
     league = django_filters.ChoiceFilter(choices=League.choices)
     week = django_filters.NumberFilter(min_value=0, max_value=MAX_WEEK, decimal_places=0)

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from ..choices import League, Platform, Sport
 from ..models import MAX_WEEK, PropMarket, Snapshot
 from ..search import MIN_SEARCH_LENGTH, filter_player_name
+from .base import ParameterFilterSet
 
 MAX_TEXT_FILTER_LENGTH = 255
 
@@ -29,6 +30,7 @@ class StrictBooleanField(forms.NullBooleanField):
     """true/false (also 1/0, yes/no); anything else is an error rather than no filter."""
 
     widget = forms.TextInput
+    default_error_messages = {"invalid": "Use true or false."}
     ACCEPTED = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
     def to_python(self, value):
@@ -39,7 +41,7 @@ class StrictBooleanField(forms.NullBooleanField):
         try:
             return self.ACCEPTED[str(value).lower()]
         except KeyError:
-            raise forms.ValidationError("Use true or false.", code="invalid") from None
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def validate(self, value):
         pass
@@ -49,7 +51,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class PropMarketFilterSet(django_filters.FilterSet):
+class PropMarketFilterSet(ParameterFilterSet):
     league = django_filters.ChoiceFilter(choices=League.choices, help_text="NFL, NBA, MLB, NHL.")
     sport = django_filters.ChoiceFilter(choices=Sport.choices)
     week = django_filters.NumberFilter(
@@ -68,8 +70,7 @@ class PropMarketFilterSet(django_filters.FilterSet):
     player_search = BoundedTextFilter(
         method="filter_player_search",
         min_length=MIN_SEARCH_LENGTH,
-        help_text="Part of a player's name (3+ characters; any case, accents ignored), e.g. "
-        "mahom.",
+        help_text="Part of a player's name (3+ characters; any case, accents ignored), e.g. mahom.",
     )
     is_active = StrictBooleanFilter(help_text="true: only active markets.")
     snapshot = django_filters.CharFilter(

@@ -4,11 +4,12 @@ import django_filters
 
 from ..choices import Platform
 from ..models import SavedSlip
+from .base import ParameterFilterSet
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
-class SavedSlipFilterSet(django_filters.FilterSet):
+class SavedSlipFilterSet(ParameterFilterSet):
     snapshot = django_filters.CharFilter(
         field_name="snapshot__snapshot_id",
         max_length=100,

@@ -4,10 +4,11 @@ import django_filters
 
 from ..choices import League
 from ..models import MAX_WEEK, Snapshot
+from .base import ParameterFilterSet
 from .markets import StrictBooleanFilter
 
 
-class SnapshotFilterSet(django_filters.FilterSet):
+class SnapshotFilterSet(ParameterFilterSet):
     league = django_filters.ChoiceFilter(choices=League.choices)
     week = django_filters.NumberFilter(min_value=0, max_value=MAX_WEEK, decimal_places=0)
     season = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)

@@ -294,8 +294,8 @@ def test_ordering_by_ev(client_for, user):
     [
         ({"is_placed": "maybe"}, "is_placed"),
         ({"platform": "bet365"}, "platform"),
-        ({"ev_min": "lots"}, "ev"),
-        ({"ev_max": "Infinity"}, "ev"),
+        ({"ev_min": "lots"}, "ev_min"),
+        ({"ev_max": "Infinity"}, "ev_max"),
         ({"ordering": "user__password"}, "ordering"),
         ({"page_size": 5, "page": 99}, "detail"),
     ],

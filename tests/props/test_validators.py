@@ -46,7 +46,7 @@ def test_full_leg_with_optional_fields_is_valid_and_odds_become_decimal():
         ([{**LEG, "colour": "red"}], "unknown field(s) colour"),
         ([{"stat": "receptions", "line": 5.5}], "legs[0].player: required"),
         ([{**LEG, "player": "  "}], "legs[0].player: required"),
-        ([{**LEG, "stat": "a\x00b"}], "legs[0].stat: at most 255 characters, no NUL"),
+        ([{**LEG, "stat": "a\x00b"}], "legs[0].stat: text may not contain NUL characters"),
         ([LEG, {**LEG, "line": "5.5"}], "legs[1].line"),
         ([{**LEG, "line": -1}], "legs[0].line"),
         ([{**LEG, "line": float("nan")}], "legs[0].line"),
