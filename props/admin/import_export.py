@@ -1,6 +1,6 @@
 """Import a feed file from the admin (upload -> preview -> confirm) and export the filtered
 changelist as CSV. Same code path as the commands: `props.importers.run_import` parses and
-writes, the `export_props` command's CSV writer writes.
+writes, the `export_props` command's CSV writer writes (streamed, never held whole).
 
 Between preview and confirm the upload stays on the server, in ADMIN_IMPORT_DIR under a random
 name; the page carries only a signed token naming it (with the options and the user), so the
@@ -8,9 +8,7 @@ session stays small and a token cannot be forged to read another file. Uploads o
 ADMIN_IMPORT_MAX_AGE are removed.
 """
 
-import io
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,20 +17,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from ..choices import League, Platform
-from ..exporters import write_csv
+from ..exporters import csv_pieces, export_rows
 from ..importers import FORMATS, ImportFailed, run_import
-from ..importers.csv import COLUMNS
 from ..models import MAX_WEEK, Snapshot
 from ..services import SnapshotLocked
 
 TOKEN_SALT = "props.admin.import"
-EXPORT_CHUNK = 5000
 # Rejected rows listed on the preview page; the rest are counted.
 LISTED_REJECTIONS = 200
 
@@ -235,23 +231,17 @@ class ExportView:
         if not self.model_admin.has_view_or_change_permission(request):
             raise PermissionDenied
         changelist = self.model_admin.get_changelist_instance(request)
-        markets = (
-            changelist.get_queryset(request)
-            .select_related(None)
-            .order_by("league", "week", "platform", "external_id")
-            .values_list(*COLUMNS)
-            .iterator(chunk_size=EXPORT_CHUNK)
-        )
-        # Spooled to a temporary file (on disk past a few MB), then streamed from it.
-        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        write_csv(markets, text)
-        text.flush()
-        text.detach()
-        spool.seek(0)
+        # Rows are read (server-side cursor, in chunks) only as the response is sent: the
+        # request itself does no more than build the query.
+        markets = export_rows(changelist.get_queryset(request).select_related(None))
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        return FileResponse(
-            spool, as_attachment=True, filename=f"prop-markets-{stamp}.csv", content_type="text/csv"
+        return StreamingHttpResponse(
+            (piece.encode() for piece in csv_pieces(markets)),
+            content_type="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="prop-markets-{stamp}.csv"',
+                "Cache-Control": "no-store",
+            },
         )
 
 

@@ -5,9 +5,10 @@
 The pipeline streams the source through the format's parser and `rows.Normaliser` into a TEMP
 staging table (PostgreSQL COPY), then merges it into the target board with one
 `INSERT … ON CONFLICT DO UPDATE` (and the deactivation) in one transaction, writing history rows
-in the same statements. All-or-nothing unless `skip_invalid`. On SQLite the same steps run
-through the ORM (`portable.PortableWriter`). The management command `import_props` and the
-admin's upload both call `run_import`.
+in the same statements. All-or-nothing unless `skip_invalid`. A large import ends with ANALYZE of
+the market table, so the planner's row estimates (and the admin's) follow it at once. On SQLite
+the same steps run through the ORM (`portable.PortableWriter`). The management command
+`import_props` and the admin's upload both call `run_import`.
 """
 
 import functools
@@ -32,7 +33,7 @@ from .portable import PortableWriter
 from .postgres import DuplicateKeys, PostgresWriter
 from .prizepicks import PrizePicksFormat
 from .report import ImportFailed, ImportReport, RowError
-from .rows import Defaults, InvalidRow, Normaliser, SkippedLeague, league_option
+from .rows import Defaults, InvalidRow, MissingOptions, Normaliser, SkippedLeague, league_option
 from .sources import open_source, sniff
 from .sportsbook_csv import SportsbookCsvFormat
 from .underdog import UnderdogFormat
@@ -50,6 +51,9 @@ FORMATS: dict[str, FeedFormat] = {
     )
 }
 MAX_LISTED_ERRORS = 20
+# Rows created, updated or deactivated from which an import ANALYZEs the market table
+# (autovacuum's own threshold, 10% of the table, lags far behind a million-row load).
+ANALYZE_AFTER_ROWS = 10_000
 
 __all__ = [
     "FORMATS",
@@ -94,7 +98,7 @@ def run_import(
     """
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run, snapshot=snapshot or "")
-    defaults = _defaults(platform, league, week, season, report)
+    defaults = _defaults(platform, league, week, season, snapshot, report)
     try:
         with open_source(source) as (stream, name, _size):
             report.source_name = source_name or name
@@ -121,7 +125,7 @@ def run_import(
     return report
 
 
-def _defaults(platform, league, week, season, report):
+def _defaults(platform, league, week, season, snapshot, report):
     try:
         league = league_option(league) if league else None
     except ValueError as exc:
@@ -139,6 +143,7 @@ def _defaults(platform, league, week, season, report):
         league=league,
         week=None if week is None else int(week),
         season=None if season is None else int(season),
+        snapshot=snapshot or None,
     )
 
 
@@ -169,6 +174,9 @@ def _staged_rows(records, normaliser, report):
             continue
         try:
             yield normaliser.row(location, record)
+        except MissingOptions as exc:
+            report.missing_options.update(exc.options)
+            report.rejected.append(RowError(location, exc.field, exc.reason))
         except InvalidRow as exc:
             report.rejected.append(RowError(location, exc.field, exc.reason))
         except SkippedLeague as exc:
@@ -190,8 +198,12 @@ def _write(
         with transaction.atomic():
             target = _existing_snapshot(slug, create_snapshot, report)
             staged = writer.stage(_staged_rows(records, Normaliser(defaults, report), report))
+            if report.missing_options and not skip_invalid:
+                raise ImportFailed(report.missing_options_message(), report)
+            # Looked for whatever the board holds: the upsert alone would let a key that is
+            # already on the board pass twice, the last row winning.
+            _reject_duplicates(writer, report)
             if report.rejected and not skip_invalid:
-                _reject_duplicates(writer, report)  # so that the message names every bad row
                 raise ImportFailed(_rejected_message(report), report)
             if not staged:
                 raise ImportFailed(_nothing_message(report), report)
@@ -202,15 +214,9 @@ def _write(
                 writer.merge, snapshot_pk=snapshot_pk, user_pk=user_pk, reason=reason, now=now
             )
             try:
-                with transaction.atomic():
-                    report.created, report.updated = merge()
-            except DuplicateKeys:
-                # Looked for only when the merge trips on them: a full pass over the staged
-                # rows costs a tenth of a clean million-row import.
-                _reject_duplicates(writer, report)
-                if not skip_invalid:
-                    raise ImportFailed(_rejected_message(report), report) from None
                 report.created, report.updated = merge()
+            except DuplicateKeys:  # cannot happen after _reject_duplicates; said plainly if so
+                raise ImportFailed("The file holds a key twice.", report) from None
             report.unchanged = staged - report.duplicates - report.created - report.updated
             pairs = [(league, week) for league, week, _ in writer.league_weeks()]
             if deactivate_missing:
@@ -222,6 +228,8 @@ def _write(
             invalidate_boards(pairs)
             if report.dry_run:
                 raise _DryRunRollback
+            if report.created + report.updated + report.deactivated >= ANALYZE_AFTER_ROWS:
+                transaction.on_commit(writer.analyze)
     except IntegrityError as exc:
         locked = lock_violation_slug(exc)
         if locked:
@@ -280,9 +288,10 @@ def _reject_duplicates(writer, report):
 
 
 def _rejected_message(report):
-    shown = "\n".join(f"  {error}" for error in report.rejected[:MAX_LISTED_ERRORS])
-    more = len(report.rejected) - MAX_LISTED_ERRORS
-    tail = f"\n  … and {more} more (write them all with --errors FILE)" if more > 0 else ""
+    groups = report.rejection_groups()
+    shown = "\n".join(f"  {group}" for group in groups[:MAX_LISTED_ERRORS])
+    more = len(groups) - MAX_LISTED_ERRORS
+    tail = f"\n  … and {more} more kinds (write every row with --errors FILE)" if more > 0 else ""
     return (
         f"{len(report.rejected)} invalid row(s); nothing was written "
         f"(use --skip-invalid to import the valid rows):\n{shown}{tail}"
@@ -292,7 +301,7 @@ def _rejected_message(report):
 def _nothing_message(report):
     if report.skipped:
         return "No rows to import: every row is of a league left out. " + "; ".join(
-            report.details()[3:]
+            report.details()[4:]
         )
     if report.rejected:
         return f"No valid rows to import: all {len(report.rejected)} were rejected."

@@ -1,5 +1,10 @@
 """Our own CSV format, the one `export_props` writes: one market per row, columns named as the
-model's fields (see the README). Streamed row by row."""
+model's fields plus `snapshot`, the slug of the row's board (empty: the live board), so that any
+export imports back to the boards it came from (see the README). Streamed row by row.
+
+Text cells that a spreadsheet would run as a formula (OWASP's rule: starting with = + - @ tab or
+carriage return) are written with a leading `'`, and read back without it; numbers are never
+escaped. `escape_formula` and `unescape_formula` are the one pair of rules both sides use."""
 
 import orjson
 
@@ -7,9 +12,37 @@ from .base import FeedFormat, csv_records
 from .report import RowError
 from .rows import COLUMNS as STAGED_MARKET_COLUMNS
 
-# The staged columns but `sport`, which follows from the league.
-COLUMNS = tuple(column for column in STAGED_MARKET_COLUMNS if column != "sport")
+# The staged columns but `sport`, which follows from the league, then the board's slug.
+COLUMNS = (*(column for column in STAGED_MARKET_COLUMNS if column != "sport"), "snapshot")
 REQUIRED = ("platform", "league", "player_name", "market_type", "line")
+# The columns of free text, the only ones escaped against formula injection.
+TEXT_COLUMNS = (
+    "platform",
+    "external_id",
+    "league",
+    "player_id",
+    "player_name",
+    "position",
+    "team",
+    "opponent",
+    "market_type",
+    "stat_category",
+    "game_id",
+    "snapshot",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """`text` with a leading `'` when a spreadsheet would run it. A text that already starts
+    with quotes before such a character gets one more, so `unescape_formula` gives it back."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unescape_formula(text: str) -> str:
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 class CsvFormat(FeedFormat):
@@ -25,6 +58,10 @@ class CsvFormat(FeedFormat):
             if isinstance(record, RowError):
                 yield location, record
                 continue
+            for column in TEXT_COLUMNS:
+                value = record.get(column)
+                if value and value[0] == "'":
+                    record[column] = unescape_formula(value)
             record["stat"] = record.pop("market_type")
             metadata = record.get("extra_metadata")
             if metadata:

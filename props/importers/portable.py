@@ -20,21 +20,22 @@ class PortableWriter:
 
     def stage(self, rows):
         for row in rows:
-            values = dict(zip(COLUMNS, row[1:], strict=True))
+            values = dict(zip(COLUMNS, row[1:-1], strict=True))
             values["extra_metadata"] = orjson.loads(values["extra_metadata"])
+            values["snapshot_id"] = row[-1]  # the board the file names (None: live/overridden)
             self.rows.append((row[0], values))
         return len(self.rows)
 
     def duplicates(self):
         locations = {}
         for location, values in self.rows:
-            locations.setdefault((values["platform"], values["external_id"]), []).append(location)
-        return [(*key, found) for key, found in locations.items() if len(found) > 1]
+            locations.setdefault(_key(values), []).append(location)
+        return [(*key[1:], found) for key, found in locations.items() if len(found) > 1]
 
     def drop_later_duplicates(self):
         seen, kept = set(), []
         for location, values in self.rows:
-            key = (values["platform"], values["external_id"])
+            key = _key(values)
             if key not in seen:
                 seen.add(key)
                 kept.append((location, values))
@@ -47,24 +48,22 @@ class PortableWriter:
     def merge(self, *, snapshot_pk, user_pk, reason, now):
         if self.duplicates():
             raise DuplicateKeys
-        board = PropMarket.objects.in_board(snapshot_pk)
+        if snapshot_pk:
+            for _, values in self.rows:
+                values["snapshot_id"] = snapshot_pk
         created, updated = [], []
         for start in range(0, len(self.rows), BATCH):
             batch = [values for _, values in self.rows[start : start + BATCH]]
             existing = {
-                (market.platform, market.external_id): market
-                for market in board.filter(
+                _key(market.__dict__): market
+                for market in PropMarket.objects.filter(
                     external_id__in=[values["external_id"] for values in batch]
                 )
             }
             for values in batch:
-                market = existing.get((values["platform"], values["external_id"]))
+                market = existing.get(_key(values))
                 if market is None:
-                    created.append(
-                        PropMarket(
-                            snapshot_id=snapshot_pk, created_at=now, updated_at=now, **values
-                        )
-                    )
+                    created.append(PropMarket(created_at=now, updated_at=now, **values))
                 elif any(getattr(market, name) != values[name] for name in COMPARED):
                     for name in COMPARED:
                         setattr(market, name, values[name])
@@ -78,16 +77,19 @@ class PortableWriter:
         return len(created), len(updated)
 
     def deactivate_missing(self, *, snapshot_pk, user_pk, reason, now):
-        keys = {(values["platform"], values["external_id"]) for _, values in self.rows}
-        scopes = {(v["platform"], v["league"], v["week"]) for _, v in self.rows}
+        if snapshot_pk:
+            for _, values in self.rows:
+                values["snapshot_id"] = snapshot_pk
+        keys = {_key(values) for _, values in self.rows}
+        scopes = {(v["snapshot_id"], v["platform"], v["league"], v["week"]) for _, v in self.rows}
         gone = []
-        for platform, league, week in scopes:
+        for board, platform, league, week in scopes:
             candidates = (
-                PropMarket.objects.in_board(snapshot_pk)
+                PropMarket.objects.in_board(board)
                 .active()
                 .filter(platform=platform, league=league, week=week)
             )
-            gone += [m for m in candidates if (m.platform, m.external_id) not in keys]
+            gone += [m for m in candidates if _key(m.__dict__) not in keys]
         for market in gone:
             market.is_active = False
             market.updated_at = now
@@ -103,6 +105,11 @@ class PortableWriter:
 
     def drop(self):
         self.rows = []
+
+
+def _key(values):
+    """A market's key within its board: (board, platform, external_id)."""
+    return (values["snapshot_id"], values["platform"], values["external_id"])
 
 
 def _user(user_pk):

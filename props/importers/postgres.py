@@ -1,21 +1,19 @@
 """The PostgreSQL write path: COPY into a TEMP staging table, then one
 `INSERT … ON CONFLICT DO UPDATE` and one deactivating UPDATE, each writing its history rows in
-the same statement. Runs inside the caller's transaction; the staging table goes with it."""
+the same statement (`props.history.recording_history`). Runs inside the caller's transaction;
+the staging table goes with it."""
 
 import uuid
 
 from django.db import ProgrammingError
 from psycopg import errors, sql
 
-from ..models import PropMarket
+from ..history import COUNT_PER_BOARD, MARKET_TABLE, recording_history
 from .rows import COLUMNS, STAGED_COLUMNS
 
-HISTORY_TABLE = PropMarket.history.model._meta.db_table
-MARKET_TABLE = PropMarket._meta.db_table
 KEY = ("platform", "external_id")
 # Columns that say whether a market changed; an unchanged row is neither updated nor historied.
 COMPARED = [column for column in COLUMNS if column not in KEY]
-MARKET_COLUMNS = [field.column for field in PropMarket._meta.concrete_fields]
 STAGING_TYPES = {
     "location": "text",
     "season": "integer",
@@ -25,11 +23,31 @@ STAGING_TYPES = {
     "game_date": "timestamptz",
     "is_active": "boolean",
     "extra_metadata": "jsonb",
+    "snapshot_id": "uuid",
 }
+# The boards a merge or deactivation writes: (the conflict target or board condition, the staged
+# rows it takes, the snapshot they go to). One --snapshot takes every row; otherwise the live
+# rows and the rows the file puts in snapshots go in one statement each (the two boards have
+# different unique indexes).
+LIVE_ROWS = sql.SQL("WHERE snapshot_id IS NULL")
+SNAPSHOT_ROWS = sql.SQL("WHERE snapshot_id IS NOT NULL")
 
 
 class DuplicateKeys(Exception):
     """The staged rows hold a key more than once (the upsert cannot apply both)."""
+
+
+def _recording_history(change, *, history_type, result=COUNT_PER_BOARD):
+    """`change` (a psycopg Composed) with its history rows, as props.history writes them."""
+    template = recording_history(
+        "{change}",
+        date="%(now)s",
+        history_type=history_type,
+        user="%(user)s",
+        reason="%(reason)s",
+        result=result,
+    )
+    return sql.SQL(template).format(change=change)
 
 
 def _ids(names, prefix=None):
@@ -42,6 +60,7 @@ class PostgresWriter:
     def __init__(self, connection):
         self.connection = connection
         self.staging = sql.Identifier(f"import_staging_{uuid.uuid4().hex[:16]}")
+        self.rows_in_snapshots = 0  # staged rows the file puts in a snapshot
 
     def _execute(self, query, params=None):
         with self.connection.cursor() as cursor:
@@ -65,14 +84,18 @@ class PostgresWriter:
             for row in rows:
                 copy.write_row(row)
                 count += 1
+                if row[-1] is not None:
+                    self.rows_in_snapshots += 1
         return count
 
     def duplicates(self):
-        """[(platform, external_id, [locations in file order])] of keys staged more than once."""
+        """[(platform, external_id, [locations in file order])] of keys staged more than once
+        for one board."""
         return self._execute(
             sql.SQL(
                 "SELECT platform, external_id, array_agg(location ORDER BY seq) FROM {} "
-                "GROUP BY platform, external_id HAVING count(*) > 1 ORDER BY min(seq)"
+                "GROUP BY snapshot_id, platform, external_id HAVING count(*) > 1 "
+                "ORDER BY min(seq)"
             ).format(self.staging)
         )
 
@@ -81,7 +104,8 @@ class PostgresWriter:
         self._execute(
             sql.SQL(
                 "DELETE FROM {0} s USING {0} f WHERE s.platform = f.platform "
-                "AND s.external_id = f.external_id AND s.seq > f.seq"
+                "AND s.external_id = f.external_id "
+                "AND s.snapshot_id IS NOT DISTINCT FROM f.snapshot_id AND s.seq > f.seq"
             ).format(self.staging)
         )
 
@@ -96,43 +120,71 @@ class PostgresWriter:
     def merge(self, *, snapshot_pk, user_pk, reason, now):
         """Upsert the staged rows into the board; return (created, updated). Raises
         DuplicateKeys, leaving the transaction to be rolled back, when a key is staged twice."""
-        board = (
-            sql.SQL("(snapshot_id, platform, external_id) WHERE snapshot_id IS NOT NULL")
-            if snapshot_pk
-            else sql.SQL("(platform, external_id) WHERE snapshot_id IS NULL")
-        )
-        query = sql.SQL(
-            """
-            WITH upserted AS (
-                INSERT INTO {market} AS m (id, snapshot_id, {columns}, created_at, updated_at)
-                SELECT gen_random_uuid(), %(snapshot)s, {columns}, %(now)s, %(now)s
-                  FROM {staging}
-                ON CONFLICT {board} AND external_id IS NOT NULL DO UPDATE
-                   SET {assignments}, updated_at = %(now)s
-                 WHERE ({current}) IS DISTINCT FROM ({incoming})
-                RETURNING m.*, (m.xmax = 0) AS was_created
-            ), history AS (
-                INSERT INTO {history} ({market_columns}, history_date, history_type,
-                                       history_user_id, history_change_reason)
-                SELECT {market_columns}, %(now)s, CASE WHEN was_created THEN '+' ELSE '~' END,
-                       %(user)s, %(reason)s
-                  FROM upserted
+        in_snapshots = sql.SQL("(snapshot_id, platform, external_id) WHERE snapshot_id IS NOT NULL")
+        if snapshot_pk:
+            parts = [(in_snapshots, sql.SQL(""), sql.SQL("%(snapshot)s"))]
+        else:
+            parts = [
+                (sql.SQL("(platform, external_id) WHERE snapshot_id IS NULL"), LIVE_ROWS, None)
+            ]
+            if self.rows_in_snapshots:
+                parts.append(
+                    (in_snapshots, self._changed_snapshot_rows(), sql.Identifier("snapshot_id"))
+                )
+        created = updated = 0
+        for board, rows, snapshot in parts:
+            part_created, part_updated = self._merge(
+                board, rows, snapshot, snapshot_pk, user_pk, reason, now
             )
-            SELECT count(*) FILTER (WHERE was_created), count(*) FILTER (WHERE NOT was_created)
-              FROM upserted
+            created += part_created
+            updated += part_updated
+        return created, updated
+
+    def _changed_snapshot_rows(self):
+        """The staged rows for snapshots that are new or differ from the market they key.
+        Unchanged rows are left out of the INSERT: a locked snapshot's lock trigger refuses
+        even a proposed row that ON CONFLICT would then leave alone, and an export that holds
+        locked snapshots must import back unchanged."""
+        return sql.SQL(
+            "s WHERE s.snapshot_id IS NOT NULL AND NOT EXISTS ("
+            "SELECT 1 FROM {market} o WHERE o.snapshot_id = s.snapshot_id "
+            "AND o.platform = s.platform AND o.external_id = s.external_id "
+            "AND ({current}) IS NOT DISTINCT FROM ({incoming}))"
+        ).format(
+            market=sql.Identifier(MARKET_TABLE),
+            current=_ids(COMPARED, "o"),
+            incoming=_ids(COMPARED, "s"),
+        )
+
+    def _merge(self, board, rows, snapshot, snapshot_pk, user_pk, reason, now):
+        change = sql.SQL(
+            """
+            INSERT INTO {market} AS m (id, snapshot_id, {columns}, created_at, updated_at)
+            SELECT gen_random_uuid(), {snapshot}, {columns}, %(now)s, %(now)s
+              FROM {staging} {rows}
+            ON CONFLICT {board} AND external_id IS NOT NULL DO UPDATE
+               SET {assignments}, updated_at = %(now)s
+             WHERE ({current}) IS DISTINCT FROM ({incoming})
+            RETURNING m.*, (m.xmax = 0) AS was_created
             """
         ).format(
             market=sql.Identifier(MARKET_TABLE),
-            history=sql.Identifier(HISTORY_TABLE),
             staging=self.staging,
             board=board,
+            rows=rows,
+            snapshot=snapshot if snapshot is not None else sql.SQL("NULL::uuid"),
             columns=_ids(COLUMNS),
-            market_columns=_ids(MARKET_COLUMNS),
             assignments=sql.SQL(", ").join(
                 sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name)) for name in COMPARED
             ),
             current=_ids(COMPARED, "m"),
             incoming=_ids(COMPARED, "excluded"),
+        )
+        query = _recording_history(
+            change,
+            history_type="CASE WHEN was_created THEN '+' ELSE '~' END",
+            result="SELECT count(*) FILTER (WHERE was_created), "
+            "count(*) FILTER (WHERE NOT was_created) FROM changed",
         )
         try:
             created, updated = self._execute(
@@ -146,43 +198,52 @@ class PostgresWriter:
 
     def deactivate_missing(self, *, snapshot_pk, user_pk, reason, now):
         """Deactivate the board's active markets of the staged platforms/leagues/weeks that the
-        file no longer has; return (count, [(league, week)])."""
-        board = (
-            sql.SQL("m.snapshot_id = %(snapshot)s")
-            if snapshot_pk
-            else sql.SQL("m.snapshot_id IS NULL")
-        )
-        query = sql.SQL(
-            """
-            WITH scope AS (SELECT DISTINCT platform, league, week FROM {staging}),
-            gone AS (
+        file no longer has (per board the rows go to); return (count, [(league, week)])."""
+        if snapshot_pk:
+            parts = [(sql.SQL("m.snapshot_id = %(snapshot)s"), sql.SQL(""), sql.SQL("true"))]
+        else:
+            parts = [
+                (sql.SQL("m.snapshot_id IS NULL"), LIVE_ROWS, sql.SQL("s.snapshot_id IS NULL"))
+            ]
+            if self.rows_in_snapshots:
+                parts.append(
+                    (
+                        sql.SQL("m.snapshot_id = scope.snapshot_id"),
+                        SNAPSHOT_ROWS,
+                        sql.SQL("s.snapshot_id = m.snapshot_id"),
+                    )
+                )
+        found = []
+        for board, rows, same_board in parts:
+            change = sql.SQL(
+                """
                 UPDATE {market} m SET is_active = false, updated_at = %(now)s
-                  FROM scope
+                  FROM (SELECT DISTINCT snapshot_id, platform, league, week
+                          FROM {staging} {rows}) scope
                  WHERE {board} AND m.is_active
                    AND m.platform = scope.platform AND m.league = scope.league
                    AND m.week = scope.week
                    AND NOT EXISTS (SELECT 1 FROM {staging} s
                                     WHERE s.platform = m.platform
-                                      AND s.external_id = m.external_id)
+                                      AND s.external_id = m.external_id AND {same_board})
                 RETURNING m.*
-            ), history AS (
-                INSERT INTO {history} ({market_columns}, history_date, history_type,
-                                       history_user_id, history_change_reason)
-                SELECT {market_columns}, %(now)s, '~', %(user)s, %(reason)s FROM gone
+                """
+            ).format(
+                market=sql.Identifier(MARKET_TABLE),
+                staging=self.staging,
+                board=board,
+                rows=rows,
+                same_board=same_board,
             )
-            SELECT league, week, count(*) FROM gone GROUP BY league, week
-            """
-        ).format(
-            market=sql.Identifier(MARKET_TABLE),
-            history=sql.Identifier(HISTORY_TABLE),
-            staging=self.staging,
-            board=board,
-            market_columns=_ids(MARKET_COLUMNS),
-        )
-        found = self._execute(
-            query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason, "now": now}
-        )
+            query = _recording_history(change, history_type="'~'")
+            found += self._execute(
+                query, {"snapshot": snapshot_pk, "user": user_pk, "reason": reason, "now": now}
+            )
         return sum(count for _, _, count in found), [(league, week) for league, week, _ in found]
+
+    def analyze(self):
+        """Refresh the planner's statistics of the market table after a large import."""
+        self._execute(sql.SQL("ANALYZE {}").format(sql.Identifier(MARKET_TABLE)))
 
     def drop(self):
         self._execute(sql.SQL("DROP TABLE IF EXISTS {}").format(self.staging))

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 
 from ..services.errors import DomainError
 
+# Options a feed may need, and how the admin's upload form names them.
+OPTION_LABELS = {"platform": "Platform", "league": "League", "week": "Week"}
+# Rows named per group of rejections (the --errors file has them all).
+ROWS_PER_GROUP = 5
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -17,6 +22,25 @@ class RowError:
 
     def __str__(self):
         return f"{self.location}: {self.field}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class RejectionGroup:
+    """Rejected rows sharing a field and a reason: how many, and the first of them."""
+
+    field: str
+    reason: str
+    count: int
+    first_locations: tuple
+
+    def __str__(self):
+        if self.count == 1:
+            return f"{self.first_locations[0]}: {self.field}: {self.reason}"
+        more = ", …" if self.count > len(self.first_locations) else ""
+        return (
+            f"{self.field}: {self.reason} ({self.count:,} rows: "
+            f"{', '.join(self.first_locations)}{more})"
+        )
 
 
 @dataclass
@@ -38,6 +62,11 @@ class ImportReport:
     # Rows of other modelled leagues left out by a --league filter -> rows skipped.
     other_leagues: Counter = field(default_factory=Counter)
     week_sources: set = field(default_factory=set)
+    season_sources: set = field(default_factory=set)
+    # Rows per board slug ("" = live) as the file names them, or as --snapshot overrides.
+    boards: Counter = field(default_factory=Counter)
+    # Options the file's rows need and were not given -> rows lacking each.
+    missing_options: Counter = field(default_factory=Counter)
     snapshot: str = ""
     seconds: float = 0.0
 
@@ -53,8 +82,45 @@ class ImportReport:
     @property
     def week_source(self) -> str:
         """Where the weeks came from: "file", "command line", "game date" (or several)."""
-        order = ["file", "command line", "game date"]
-        return " and ".join(source for source in order if source in self.week_sources) or "none"
+        return _sources(self.week_sources)
+
+    @property
+    def season_source(self) -> str:
+        """Where the seasons came from: "file", "command line", "game date", "none" (several)."""
+        return _sources(self.season_sources)
+
+    @property
+    def board_description(self) -> str:
+        if self.snapshot:
+            return f"snapshot {self.snapshot}"
+        if set(self.boards) <= {""}:
+            return "live"
+        named = ", ".join(
+            f"{slug or 'live'} ({count:,})" for slug, count in sorted(self.boards.items())
+        )
+        return f"as the file names them: {named}"
+
+    def rejection_groups(self) -> list[RejectionGroup]:
+        """The rejected rows grouped by (field, reason), in the order first met."""
+        groups = {}
+        for error in self.rejected:
+            groups.setdefault((error.field, error.reason), []).append(error.location)
+        return [
+            RejectionGroup(fld, reason, len(found), tuple(found[:ROWS_PER_GROUP]))
+            for (fld, reason), found in groups.items()
+        ]
+
+    def missing_options_message(self, *, form=False) -> str:
+        """One line naming every option the file needs, as the command's flags or (`form`) as
+        the admin upload form's fields."""
+        names = [
+            f"the {OPTION_LABELS[name]} field" if form else f"--{name}"
+            for name in self.missing_options
+        ]
+        counts = "; ".join(
+            f"{count:,} rows name no {name}" for name, count in self.missing_options.items()
+        )
+        return f"Give {' and '.join(names)}: the file does not say ({counts})."
 
     @property
     def rows_per_second(self) -> float:
@@ -76,8 +142,9 @@ class ImportReport:
         guessed = " (guessed from the content)" if self.format_guessed else ""
         lines = [
             f"Format: {self.format}{guessed}",
-            f"Board: {f'snapshot {self.snapshot}' if self.snapshot else 'live'}",
+            f"Board: {self.board_description}",
             f"Week from: {self.week_source}",
+            f"Season from: {self.season_source}",
         ]
         if self.unsupported_leagues:
             lines.append("Skipped, league not modelled: " + _counts(self.unsupported_leagues))
@@ -95,6 +162,11 @@ class ImportReport:
             writer = csv.writer(handle)
             writer.writerow(["location", "field", "reason"])
             writer.writerows((e.location, e.field, e.reason) for e in self.rejected)
+
+
+def _sources(found) -> str:
+    order = ["file", "command line", "game date", "none"]
+    return " and ".join(source for source in order if source in found) or "none"
 
 
 def _counts(counter) -> str:

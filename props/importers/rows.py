@@ -6,7 +6,8 @@ model's bounds, so the database's CHECK constraints never see a bad row.
 
 Record keys: external_id, platform, league, season, week, player_id, player_name, position,
 team, opponent, stat (the feed's text), stat_category, line, odds (decimal, or American at
--100 and below), american_odds, game_id, game_date, is_active, extra_metadata.
+-100 and below), american_odds, game_id, game_date, is_active, extra_metadata, and snapshot (the
+slug of the row's board, empty for the live board; our own format's column).
 """
 
 import math
@@ -18,10 +19,10 @@ from django.core.exceptions import ValidationError
 
 from .. import catalogue
 from ..choices import SPORT_OF_LEAGUE, League, Platform
-from ..models import MAX_LINE, MAX_WEEK
+from ..models import MAX_LINE, MAX_WEEK, Snapshot
 from ..odds import InvalidOdds, decimal_odds
 from ..validators import validate_clean_json
-from .weeks import week_from_game_date
+from .weeks import season_from_game_date, week_from_game_date
 
 # The staged columns, in COPY order; `location` says where the row came from in the file.
 COLUMNS = (
@@ -45,7 +46,8 @@ COLUMNS = (
     "is_active",
     "extra_metadata",
 )
-STAGED_COLUMNS = ("location", *COLUMNS)
+# `snapshot_id`: the board the file names for the row (None = live, or a --snapshot override).
+STAGED_COLUMNS = ("location", *COLUMNS, "snapshot_id")
 
 MAX_LENGTHS = {
     "external_id": 255,
@@ -70,6 +72,16 @@ class InvalidRow(ValueError):
         super().__init__(f"{field}: {reason}")
 
 
+class MissingOptions(InvalidRow):
+    """The row lacks what only an option can supply (platform, league, week): a whole-file
+    problem, reported once with every missing option rather than once per row."""
+
+    def __init__(self, options):
+        self.options = options
+        names = " and ".join(f"--{name}" for name in options)
+        super().__init__(options[0], f"required; the feed names none, give {names}.")
+
+
 class SkippedLeague(Exception):
     """A record of a league left out: not modelled by the product, or filtered by --league."""
 
@@ -80,12 +92,14 @@ class SkippedLeague(Exception):
 
 @dataclass(frozen=True)
 class Defaults:
-    """What the command line supplies for feeds that lack it; `league` also filters."""
+    """What the command line supplies for feeds that lack it; `league` also filters, and
+    `snapshot` (the target board's slug) overrides the boards the file names."""
 
     platform: str | None = None
     league: str | None = None
     week: int | None = None
     season: int | None = None
+    snapshot: str | None = None
 
 
 class Normaliser:
@@ -104,14 +118,20 @@ class Normaliser:
         self._markets = {}
         self._teams = {}
         self._dates = {}
+        # Slug -> pk of every snapshot, read before the rows: no query can run while they are
+        # COPYed. Only needed when the file's boards count (no --snapshot override).
+        self._boards = (
+            {} if defaults.snapshot else dict(Snapshot.objects.values_list("snapshot_id", "pk"))
+        )
 
     def row(self, location, record) -> tuple:
         """The staged row (STAGED_COLUMNS) of a record; raises InvalidRow or SkippedLeague."""
         get = record.get
+        missing = self._missing_options(get)
+        if missing:
+            raise MissingOptions(missing)
         league = self._league(get("league"))
         platform = get("platform") or self.defaults.platform
-        if not platform:
-            raise InvalidRow("platform", "required; the feed names none, give --platform.")
         if platform not in PLATFORMS:
             raise InvalidRow("platform", f"{platform!r} is not a known platform.")
         player_name = _text(get("player_name"), "player_name", required=True)
@@ -121,7 +141,8 @@ class Normaliser:
         line = _number(get("line"), "line", 0, MAX_LINE)
         odds = _odds(record)
         game_date = self._datetime(get("game_date"))
-        season, week = self._season_week(record, league, game_date)
+        season = self._season(record, league, game_date)
+        week = self._week(get("week"), league, game_date)
         game_id = _text(get("game_id"), "game_id")
         external_id = _text(get("external_id"), "external_id") or self._natural_key(
             record, league, season, week, player_name, market_type, game_id, line
@@ -157,7 +178,32 @@ class Normaliser:
             game_date,
             _boolean(get("is_active", True)),
             orjson.dumps(metadata).decode() if metadata else "{}",
+            self._board(get("snapshot")),
         )
+
+    def _missing_options(self, get):
+        """The options this record needs and the command line does not give."""
+        defaults = self.defaults
+        missing = []
+        if _blank(get("platform")) and not defaults.platform:
+            missing.append("platform")
+        if _blank(get("league")) and not defaults.league:
+            missing.append("league")
+        if _blank(get("week")) and defaults.week is None and _blank(get("game_date")):
+            missing.append("week")
+        return missing
+
+    def _board(self, slug):
+        """The pk of the snapshot the file names for the row (None: live, or overridden)."""
+        if self.defaults.snapshot or _blank(slug):
+            self.report.boards[self.defaults.snapshot or ""] += 1
+            return None
+        slug = str(slug).strip()
+        pk = self._boards.get(slug)
+        if pk is None:
+            raise InvalidRow("snapshot", f"no snapshot {slug!r} (empty means the live board).")
+        self.report.boards[slug] += 1
+        return pk
 
     @staticmethod
     def _natural_key(record, league, season, week, player_name, market_type, game_id, line):
@@ -215,27 +261,41 @@ class Normaliser:
         memo[key] = value
         return value
 
-    def _season_week(self, record, league, game_date):
+    def _season(self, record, league, game_date):
+        """The file's season, else --season, else the game date's by the league's season rule
+        (`weeks`), else none. In our own format an empty season beside a week is a market
+        exported without a season, and stays so (an export imports back unchanged)."""
+        sources = self.report.season_sources
         season = record.get("season")
-        season = (
-            self.defaults.season
-            if season is None or season == ""
-            else int(_number(season, "season", 1900, 2100))
-        )
-        week = record.get("week")
-        if week is not None and week != "":
+        if not _blank(season):
+            sources.add("file")
+            return int(_number(season, "season", 1900, 2100, integer=True))
+        if self.defaults.season is not None:
+            sources.add("command line")
+            return self.defaults.season
+        if game_date is None or ("season" in record and not _blank(record.get("week"))):
+            sources.add("none")
+            return None
+        sources.add("game date")
+        return season_from_game_date(league, game_date)
+
+    def _week(self, week, league, game_date):
+        if not _blank(week):
             self.report.week_sources.add("file")
-            return season, int(_number(week, "week", 0, MAX_WEEK, integer=True))
+            return int(_number(week, "week", 0, MAX_WEEK, integer=True))
         if self.defaults.week is not None:
             self.report.week_sources.add("command line")
-            return season, self.defaults.week
+            return self.defaults.week
         if game_date is None:
             raise InvalidRow(
                 "week", "required; the row has neither week nor game date, give --week."
             )
         self.report.week_sources.add("game date")
-        derived_season, week = week_from_game_date(league, game_date)
-        return season or derived_season, week
+        return week_from_game_date(league, game_date)[1]
+
+
+def _blank(value):
+    return value is None or (value.__class__ is str and not value.strip())
 
 
 def _text(value, field, *, required=False, limited=True):

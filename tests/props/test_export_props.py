@@ -1,14 +1,18 @@
 """`export_props`: the API's filters as options, CSV or JSON lines, and a round trip through
 `import_props` that gives back the same rows."""
 
+import csv
 import io
 from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from props.exporters import WRITERS, export_rows
 from props.importers import run_import
+from props.importers.csv import escape_formula, unescape_formula
 from props.models import PropMarket
+from props.services import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,5 +111,103 @@ def test_export_writes_to_a_file(tmp_path):
 
 
 def test_an_invalid_filter_is_a_command_error():
-    with pytest.raises(CommandError, match="--week: Ensure this value is less than or equal to 60"):
+    with pytest.raises(CommandError, match=r"--week: .*60"):
         export("--week", "61")
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+SUM(A1:A2)",
+    "-2+3",
+    "@SUM(A1)",
+    "'=already quoted",
+]
+
+
+def test_cells_a_spreadsheet_would_run_are_escaped_and_read_back_as_they_were():
+    for n, name in enumerate(FORMULAS):
+        PropMarketFactory(external_id=f"f{n}", player_name=name, team="", opponent="")
+    PropMarketFactory(external_id="-5", player_name="O'Neil", odds=1.9091, line=0.5)
+    original = rows(PropMarket.objects.live())
+
+    exported = export()
+
+    names = {row["external_id"]: row for row in csv.DictReader(io.StringIO(exported, newline=""))}
+    assert names["f0"]["player_name"] == "'" + FORMULAS[0]
+    assert names["f4"]["player_name"] == "''=already quoted"
+    assert names["'-5"]["player_name"] == "O'Neil"
+    assert all(
+        not row["player_name"].startswith(("=", "+", "-", "@", "\t", "\r"))
+        for row in names.values()
+    )
+    assert names["'-5"]["odds"] == "1.9091"  # numbers are never escaped
+    report = run_import(io.BytesIO(exported.encode()))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 6)
+    PropMarket.objects.all().delete()
+    run_import(io.BytesIO(exported.encode()))
+    assert rows(PropMarket.objects.live()) == original
+
+
+def test_negative_american_odds_in_a_file_stay_numbers():
+    text = (
+        "platform,external_id,league,week,player_name,market_type,line,odds\n"
+        "prizepicks,pp-1,NFL,5,Josh Allen,passing_yards,265.5,-110\n"
+    )
+    run_import(io.BytesIO(text.encode()))
+    assert PropMarket.objects.get().odds == pytest.approx(1.9091)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_an_export_of_live_and_snapshot_markets_imports_back_unchanged(fmt, staff_user):
+    varied_board()
+    open_snapshot = SnapshotFactory(snapshot_id="nfl-open")
+    locked = SnapshotFactory(snapshot_id="nfl-locked")
+    for snapshot in (open_snapshot, locked):
+        # The same keys as the live board's, in each snapshot.
+        PropMarketFactory(external_id="a", snapshot=snapshot, line=12.5)
+        PropMarketFactory(external_id="b", snapshot=snapshot)
+    lock_snapshot(snapshot=locked, user=staff_user)
+    original = rows_with_boards(PropMarket.objects.all())
+    handle = io.StringIO()
+    WRITERS[fmt](export_rows(PropMarket.objects.all()), handle)
+    exported = handle.getvalue().encode()
+
+    report = run_import(io.BytesIO(exported))
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 7)
+    assert rows_with_boards(PropMarket.objects.all()) == original
+    PropMarket.objects.exclude(snapshot=locked).delete()
+    again = run_import(io.BytesIO(exported))
+    assert (again.created, again.updated, again.unchanged) == (5, 0, 2)
+    assert rows_with_boards(PropMarket.objects.all()) == original
+
+
+def test_an_export_of_one_snapshot_imports_back_into_it_and_snapshot_overrides():
+    PropMarketFactory(external_id="frozen", snapshot=SnapshotFactory(snapshot_id="nfl-final"))
+    exported = export("--snapshot", "nfl-final").encode()
+    assert exported.decode().splitlines()[1].endswith(",nfl-final")
+
+    assert run_import(io.BytesIO(exported)).unchanged == 1
+    SnapshotFactory(snapshot_id="nfl-copy")
+    assert run_import(io.BytesIO(exported), snapshot="nfl-copy").created == 1
+    assert PropMarket.objects.filter(snapshot__snapshot_id="nfl-copy").count() == 1
+
+
+def test_an_unknown_snapshot_is_an_error_not_an_empty_export():
+    with pytest.raises(CommandError, match="No snapshot 'nfl-week-99'"):
+        export("--snapshot", "nfl-week-99")
+
+
+def rows_with_boards(queryset):
+    return sorted(queryset.values_list("snapshot__snapshot_id", *COMPARED), key=str)
+
+
+@pytest.mark.parametrize("text", ["\tcmd", "\r=1+1", "=1", "+1", "-1", "@x", "'=1", "''+x"])
+def test_the_formula_rule_escapes_what_a_spreadsheet_runs_and_is_undone_exactly(text):
+    assert escape_formula(text) == "'" + text
+    assert unescape_formula(escape_formula(text)) == text
+
+
+@pytest.mark.parametrize("text", ["Josh Allen", "O'Neil", "'quoted'", "1.5", ""])
+def test_the_formula_rule_leaves_other_text_alone(text):
+    assert escape_formula(text) == text == unescape_formula(text)

@@ -59,4 +59,4 @@ def test_nfl_week_counts_from_the_tuesday_after_labor_day(day, season_week):
 
 def test_other_leagues_use_the_iso_week_of_the_eastern_date():
     # 01:30 UTC on Monday 18 March is still Sunday 17 March in New York: ISO week 11.
-    assert week_from_game_date("NBA", datetime(2024, 3, 18, 1, 30, tzinfo=UTC)) == (None, 11)
+    assert week_from_game_date("NBA", datetime(2024, 3, 18, 1, 30, tzinfo=UTC)) == (2023, 11)

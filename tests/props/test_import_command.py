@@ -78,7 +78,7 @@ def test_a_truncated_csv_names_the_cut_row_and_writes_nothing(tmp_path):
     data = board(3).getvalue()
     truncated.write_bytes(data[: len(data) - 60])
 
-    assert_refused(import_props(truncated), "line 4: row: expected 18 fields")
+    assert_refused(import_props(truncated), "line 4: row: expected 19 fields")
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
+from props import importers
 from props.cache import boards_version
 from props.importers import ImportFailed, run_import
 from props.importers.csv import COLUMNS
@@ -38,6 +40,7 @@ def market_row(n, **overrides):
         "game_date": "2024-10-06T20:25:00+00:00",
         "is_active": "true",
         "extra_metadata": "{}",
+        "snapshot": "",
     }
     row.update({key: str(value) for key, value in overrides.items()})
     return row
@@ -371,3 +374,114 @@ def test_the_progress_bar_shows_on_a_terminal_only(capsys, monkeypatch):
     run_import(board(3), progress=True)
 
     assert "board.csv: 0 rows" in capsys.readouterr().err
+
+
+def test_a_key_twice_is_refused_even_when_the_market_is_already_on_the_board():
+    run_import(board(1))
+
+    with pytest.raises(ImportFailed) as failure:
+        run_import(csv_file([market_row(0), market_row(0, line=250.5)]))
+
+    [error] = failure.value.report.rejected
+    assert (error.location, error.field) == ("line 3", "external_id")
+    assert "duplicate of line 2" in str(failure.value)
+    assert PropMarket.objects.get().line == 245.5
+
+
+def test_missing_options_are_one_line_naming_every_one_not_an_error_per_row():
+    rows = [market_row(n, platform="", league="", week="", game_date="") for n in range(50)]
+
+    with pytest.raises(ImportFailed) as failure:
+        run_import(csv_file(rows))
+
+    message = str(failure.value)
+    assert "\n" not in message
+    assert message.startswith("Give --platform and --league and --week:")
+    assert "50 rows name no league" in message
+    assert PropMarket.objects.count() == 0
+
+
+def test_row_errors_are_grouped_by_field_and_reason_with_a_count_and_the_first_rows():
+    rows = [market_row(n, line="lots") for n in range(40)] + [market_row(40, odds="0.5")]
+
+    with pytest.raises(ImportFailed) as failure:
+        run_import(csv_file(rows))
+
+    lines = str(failure.value).splitlines()
+    assert len(lines) == 3
+    assert lines[1] == (
+        "  line: 'lots' is not a number. (40 rows: line 2, line 3, line 4, line 5, line 6, …)"
+    )
+    assert lines[2].startswith("  line 42: odds:")
+    [group, single] = failure.value.report.rejection_groups()
+    assert (group.field, group.count, single.count) == ("line", 40, 1)
+
+
+def test_season_comes_from_the_file_then_the_option_then_the_game_date():
+    january_nba = {"league": "NBA", "market_type": "points", "team": "", "opponent": ""}
+    january_nba |= {"game_date": "2024-01-20T00:30:00Z", "week": ""}
+
+    assert run_import(board(1, season="2022", **january_nba)).season_source == "file"
+    assert run_import(board(1, season="", **january_nba), season=2021).season_source == (
+        "command line"
+    )
+    assert PropMarket.objects.get().season == 2021
+    report = run_import(board(1, season="", **january_nba))
+
+    assert report.season_source == "game date"
+    # A January game belongs to the NBA season that started the year before.
+    assert PropMarket.objects.get().season == 2023
+
+
+def test_a_large_import_analyzes_the_market_table(monkeypatch, django_capture_on_commit_callbacks):
+    PropMarketFactory.create_batch(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE prop_markets")
+    monkeypatch.setattr(importers, "ANALYZE_AFTER_ROWS", 5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(board(5))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'prop_markets'")
+        assert cursor.fetchone()[0] == 7
+
+
+def test_rows_go_to_the_boards_the_file_names_and_snapshot_overrides_them():
+    SnapshotFactory(snapshot_id="nfl-a")
+    SnapshotFactory(snapshot_id="nfl-b")
+    rows = [market_row(0), market_row(0, snapshot="nfl-a"), market_row(0, snapshot="nfl-b")]
+
+    report = run_import(csv_file(rows))
+
+    assert report.created == 3
+    assert report.board_description == "as the file names them: live (1), nfl-a (1), nfl-b (1)"
+    assert PropMarket.objects.live().count() == 1
+    assert PropMarket.objects.filter(snapshot__snapshot_id="nfl-a").count() == 1
+
+    with pytest.raises(ImportFailed) as failure:
+        run_import(csv_file(rows), snapshot="nfl-a")  # every row to nfl-a: a key three times
+    assert [error.location for error in failure.value.report.rejected] == ["line 3", "line 4"]
+
+
+def test_deactivate_missing_works_per_board_the_file_names():
+    SnapshotFactory(snapshot_id="nfl-a")
+    run_import(csv_file([market_row(n, snapshot="nfl-a") for n in range(3)] + [market_row(9)]))
+
+    report = run_import(
+        csv_file([market_row(0, snapshot="nfl-a"), market_row(1, snapshot="nfl-a")]),
+        deactivate_missing=True,
+    )
+
+    assert report.deactivated == 1
+    assert not PropMarket.objects.get(external_id="pp-2").is_active
+    assert PropMarket.objects.live().get().is_active  # the live board is not in the file
+
+
+def test_an_unknown_snapshot_named_by_a_row_is_a_row_error():
+    with pytest.raises(ImportFailed) as failure:
+        run_import(csv_file([market_row(0), market_row(1, snapshot="nfl-gone")]))
+
+    [error] = failure.value.report.rejected
+    assert (error.location, error.field) == ("line 3", "snapshot")
+    assert "no snapshot 'nfl-gone'" in error.reason

@@ -4,19 +4,18 @@
     python manage.py export_props --snapshot nfl-week-5-2024 --format jsonl > board.jsonl
 
 The filters are the API's (`props.filtersets.PropMarketFilterSet`), one option per filter
-(range filters as --line-min/--line-max, --game-date-after/--game-date-before). One board per
-export: the live board unless --snapshot (or --live false) says otherwise.
+(range filters as --line-min/--line-max, --game-date-after/--game-date-before). The live board
+unless --snapshot (or --live false) says otherwise; each row carries its board's slug, so any
+export imports back to the boards it came from. Streamed: memory stays flat at any size.
 """
 
 import contextlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from props.exporters import COLUMNS, WRITERS
+from props.exporters import WRITERS, export_rows
 from props.filtersets.markets import PropMarketFilterSet
-from props.models import PropMarket
-
-CHUNK = 5000
+from props.models import PropMarket, Snapshot
 
 
 def _filter_options():
@@ -50,6 +49,11 @@ class Command(BaseCommand):
         }
         if "snapshot" not in data:
             data.setdefault("live", "true")
+        elif not Snapshot.objects.filter(snapshot_id=data["snapshot"]).exists():
+            raise CommandError(
+                f"No snapshot {data['snapshot']!r}; the list of snapshots is in the admin "
+                "(Snapshots) and at /api/v1/snapshots/."
+            )
         filterset = PropMarketFilterSet(data, queryset=PropMarket.objects.all())
         if not filterset.is_valid():
             problems = "; ".join(
@@ -57,11 +61,7 @@ class Command(BaseCommand):
                 for field, errors in filterset.errors.items()
             )
             raise CommandError(f"Invalid filter: {problems}")
-        markets = (
-            filterset.qs.order_by("league", "week", "platform", "external_id")
-            .values_list(*COLUMNS)
-            .iterator(chunk_size=CHUNK)
-        )
+        markets = export_rows(filterset.qs)
         output = (
             open(options["output"], "w", newline="", encoding="utf-8")  # noqa: SIM115
             if options["output"]
