@@ -29,7 +29,7 @@ from ..models import MAX_WEEK, Snapshot
 from ..services import SnapshotLocked
 
 TOKEN_SALT = "props.admin.import"
-# Rejected rows listed on the preview page; the rest are counted.
+# Kinds of rejection (field, reason) listed on the preview page; the rest are counted.
 LISTED_REJECTIONS = 200
 
 
@@ -157,7 +157,8 @@ class ImportViews:
             return self._start_again(request, f"{exc} Nothing was imported.")
         except ImportFailed as exc:
             return self._render(
-                request, {"error": str(exc), "report": exc.report, "source_name": signed["name"]}
+                request,
+                {"error": _failure(exc), "report": exc.report, "source_name": signed["name"]},
             )
         finally:
             path.unlink(missing_ok=True)
@@ -180,7 +181,7 @@ class ImportViews:
             return self._render(
                 request,
                 {
-                    "error": str(exc),
+                    "error": _failure(exc),
                     "report": getattr(exc, "report", None),
                     "source_name": name,
                     "form": ImportUploadForm(initial=options_as_initial(options)),
@@ -194,8 +195,9 @@ class ImportViews:
     def _render(self, request, context):
         report = context.get("report")
         if report is not None:
-            context["rejected"] = report.rejected[:LISTED_REJECTIONS]
-            context["more_rejected"] = max(0, len(report.rejected) - LISTED_REJECTIONS)
+            groups = report.rejection_groups()
+            context["rejected"] = groups[:LISTED_REJECTIONS]
+            context["more_rejected"] = sum(group.count for group in groups[LISTED_REJECTIONS:])
         return TemplateResponse(
             request,
             self.template,
@@ -243,6 +245,14 @@ class ExportView:
                 "Cache-Control": "no-store",
             },
         )
+
+
+def _failure(exc) -> str:
+    """Why an import failed, options named as this page's form fields."""
+    report = getattr(exc, "report", None)
+    if report is not None and report.missing_options:
+        return report.missing_options_message(form=True)
+    return str(exc)
 
 
 def import_dir() -> Path:

@@ -6,6 +6,9 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from props.models import PropMarket
@@ -70,7 +73,8 @@ def test_rejected_rows_are_listed_with_row_field_and_reason_and_nothing_is_offer
     response = upload(staff_client, BAD_BOARD)
     page = response.content.decode()
     assert 'id="import-rejected"' in page
-    assert "<td>line 4</td><td>line</td>" in page
+    assert "<td>line</td><td>&#x27;-4&#x27; is not between" in page
+    assert '<td class="count">1</td><td>line 4</td>' in page
     assert 'name="token"' not in page  # all-or-nothing: nothing to confirm
     assert not PropMarket.objects.exists()
 
@@ -138,4 +142,54 @@ def test_an_export_imports_back_unchanged(staff_client, import_dir):
     )
     preview = upload(staff_client, exported.decode(), name="export.csv")
     report = preview.context["report"]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+
+
+def test_missing_options_are_one_message_naming_the_form_fields(staff_client, import_dir):
+    text = "platform,external_id,league,player_name,market_type,line\n" + "".join(
+        f"prizepicks,pp-{n},,Player {n},passing_yards,200.5\n" for n in range(30)
+    )
+    response = upload(staff_client, text)
+    [error] = re.findall(r'id="import-error">([^<]*)<', response.content.decode())
+    assert error.startswith("Give the League field and the Week field:")
+    assert "30 rows name no league" in error
+
+
+def test_rejected_rows_are_grouped_by_field_and_reason_with_a_count(staff_client, import_dir):
+    text = BOARD + "".join(
+        f"prizepicks,pp-{n},NFL,5,Bad Line,rushing_yards,-4,\n" for n in range(3, 33)
+    )
+    page = upload(staff_client, text).content.decode()
+    assert page.count("<td>line</td>") == 1
+    assert '<td class="count">30</td><td>line 4, line 5, line 6, line 7, line 8, …</td>' in page
+
+
+def test_the_export_streams_rows_read_only_as_it_is_sent(staff_client):
+    PropMarketFactory.create_batch(3, league="NFL", week=5)
+    with CaptureQueriesContext(connection) as before_sending:
+        response = staff_client.get(reverse("admin:props_propmarket_export"))
+    assert type(response) is StreamingHttpResponse
+    # (The changelist's bounded count runs; no row is read yet.)
+    assert not [q for q in before_sending.captured_queries if "player_name" in q["sql"]]
+
+    with CaptureQueriesContext(connection) as sending:
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 3
+    assert any("DECLARE" in q["sql"] for q in sending.captured_queries)  # server-side cursor
+
+
+def test_an_export_of_live_and_snapshot_markets_imports_back_unchanged(
+    staff_client, staff_user, import_dir
+):
+    PropMarketFactory(league="NFL", week=5, external_id="same")
+    PropMarketFactory(league="NFL", week=5, external_id="same", snapshot=SnapshotFactory())
+    locked = SnapshotFactory()
+    PropMarketFactory(league="NFL", week=5, external_id="same", snapshot=locked)
+    lock_snapshot(snapshot=locked, user=staff_user)
+    url = reverse("admin:props_propmarket_export") + "?board=all"
+    exported = b"".join(staff_client.get(url).streaming_content).decode()
+    assert len(exported.splitlines()) == 4
+
+    report = upload(staff_client, exported, name="export.csv").context["report"]
+
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)

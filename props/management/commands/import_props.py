@@ -15,6 +15,8 @@ from accounts.models import User
 from props.importers import FORMATS, ImportFailed, run_import
 from props.services.errors import DomainError
 
+LISTED_GROUPS = 20  # kinds of rejection (field, reason) printed; --errors FILE has every row
+
 
 class Command(BaseCommand):
     help = "Import a prop-market feed into the live board or a snapshot (all-or-nothing)."
@@ -84,9 +86,14 @@ class Command(BaseCommand):
         for line in report.details():
             self.stdout.write(line)
         if report.rejected:
+            groups = report.rejection_groups()
             self.stderr.write(f"{len(report.rejected)} row(s) rejected:")
-            for error in report.rejected[:20]:
-                self.stderr.write(f"  {error}")
+            for group in groups[:LISTED_GROUPS]:
+                self.stderr.write(f"  {group}")
+            if len(groups) > LISTED_GROUPS:
+                self.stderr.write(
+                    f"  … and {len(groups) - LISTED_GROUPS} more kinds (see --errors)"
+                )
         self.stdout.write(self.style.SUCCESS(report.summary()))
 
     def _write_errors(self, report, path):
