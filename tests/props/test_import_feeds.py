@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from props.importers import run_import
+from props.importers import ImportFailed, run_import
 from props.models import PropMarket
 
 FEEDS = Path(__file__).parent / "feeds"
@@ -67,3 +67,30 @@ def test_prizepicks_keeps_the_projections_kind_and_maps_combo_stats():
     assert " + " in combo.player_name
     assert combo.extra_metadata["feed_stat"].endswith("(Combo)")
     assert "(Combo)" not in combo.market_type
+
+
+@pytest.mark.skipif(not SHARED_PRIZEPICKS.is_dir(), reason="../shared/data is absent")
+def test_prizepicks_markets_get_their_season_from_the_game_date():
+    report = run_import(SHARED_PRIZEPICKS / "2024-01-23-multi-league.json")
+
+    assert report.season_source == "game date"
+    assert not PropMarket.objects.filter(season__isnull=True).exists()
+    # January games: the NFL playoffs and the NBA/NHL seasons that started in 2023.
+    assert set(PropMarket.objects.values_list("league", "season").distinct()) <= {
+        ("NFL", 2023),
+        ("NBA", 2023),
+        ("NHL", 2023),
+    }
+
+
+SHARED_SPORTSBOOK = SHARED_PRIZEPICKS.parent / "sportsbook-csv/2024-nba-books-results.csv"
+
+
+@pytest.mark.skipif(not SHARED_SPORTSBOOK.is_file(), reason="../shared/data is absent")
+def test_the_sportsbook_csv_without_options_asks_for_all_of_them_in_one_line():
+    with pytest.raises(ImportFailed) as failure:
+        run_import(SHARED_SPORTSBOOK)
+
+    message = str(failure.value)
+    assert "\n" not in message
+    assert message.startswith("Give --league and --week: the file does not say (")
