@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -55,7 +56,7 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         "league",
         "week",
         "team",
-        "game_date",
+        "game_time",
     ]
     list_display_links = ["player_name"]
     list_editable = ["line", "odds", "is_active"]
@@ -74,7 +75,7 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         "Part of a player's name (3+ letters, any case, accents ignored), a team, or a "
         "snapshot's slug."
     )
-    sortable_by = ["player_name", "market_type_label", "platform", "week", "is_active", "game_date"]
+    sortable_by = ["player_name", "market_type_label", "platform", "week", "is_active", "game_time"]
     list_select_related = ["snapshot"]
     autocomplete_fields = ["snapshot"]
     readonly_fields = ["created_at", "updated_at"]
@@ -138,6 +139,13 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
     def market_type_label(self, market):
         return format_html('<span title="{}">{}</span>', market.market_type, market_label(market))
 
+    @admin.display(description="Game date", ordering="game_date")
+    def game_time(self, market):
+        # Compact (2024-10-06 20:25) so the row fits 1440 px; the site's time zone.
+        if market.game_date is None:
+            return "—"
+        return timezone.localtime(market.game_date).strftime("%Y-%m-%d %H:%M")
+
     @admin.display(description="Board", ordering="snapshot__snapshot_id")
     def board(self, market):
         if market.snapshot_id is None:
@@ -145,7 +153,7 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         if market.snapshot.is_locked:
             # The row's inputs are disabled; this says why, on the row (and in full on hover).
             return format_html(
-                '<span class="locked-board" title="{}">🔒 {} — locked</span>',
+                '<span class="locked-board" title="{}">{}</span>',
                 SnapshotLocked(market.snapshot.snapshot_id),
                 market.snapshot.snapshot_id,
             )

@@ -261,7 +261,7 @@ def test_the_list_opens_on_the_live_board_shown_as_a_removable_filter(staff_clie
     assert 'href="?board=all"' in content
     everything = staff_client.get(changelist_url("propmarket") + "?board=all")
     assert {m.pk for m in everything.context["cl"].result_list} == {live.pk, copy.pk}
-    assert "id=\"live-board-notice\"" not in everything.content.decode()
+    assert 'id="live-board-notice"' not in everything.content.decode()
 
 
 def test_asking_for_a_snapshot_shows_it_without_removing_the_default_first(staff_client):
@@ -314,7 +314,7 @@ def test_locked_rows_show_the_lock_and_why(staff_client, staff_user):
     PropMarketFactory(snapshot=snapshot)
     lock_snapshot(snapshot=snapshot, user=staff_user)
     content = staff_client.get(changelist_url("propmarket") + "?board=all").content.decode()
-    assert "🔒 nfl-week-5-final — locked" in content
+    assert ">nfl-week-5-final</span>" in content
     assert 'class="locked-board" title="Snapshot &#x27;nfl-week-5-final&#x27; is locked' in content
 
 
