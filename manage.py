@@ -7,7 +7,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "betterbros.settings")
-    from django.core.management import execute_from_command_line
+    # Django's, with a missing database, a bad DATABASE_URL … as one line instead of a traceback.
+    from betterbros.management.faults import execute_from_command_line
 
     execute_from_command_line(sys.argv)
 

@@ -8,10 +8,13 @@ Every variable is listed, with its default, in `.env.example`.
 import copy
 import os
 import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -102,7 +105,20 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # django-environ's warning on an unknown scheme; see below
+    DATABASES = {
+        "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    }
+if DATABASES["default"].get("ENGINE") not in {
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+}:
+    # Not the URL itself: it may hold a password.
+    raise ImproperlyConfigured(
+        "DATABASE_URL must look like postgres://USER[:PASSWORD]@HOST:PORT/NAME or "
+        f"sqlite:///PATH (its scheme is {urlsplit(env.str('DATABASE_URL')).scheme!r})."
+    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -144,6 +160,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions -----------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL must look like redis://[:PASSWORD@]HOST:PORT/DB "
+        f"(its scheme is {urlsplit(REDIS_URL).scheme!r})."
+    )
 CACHE_TTL = env.int("CACHE_TTL", default=300)
 
 if REDIS_URL:

@@ -2,7 +2,8 @@
 on Django migrations.
 
 - `status`: per app, how many migrations are applied, the latest, and what is pending.
-- `upgrade [APP]`: apply every pending migration (of APP only, with its dependencies).
+- `upgrade [APP]`: apply every pending migration (of APP only, with its dependencies); on
+  PostgreSQL, first create the database when it does not exist yet (a fresh machine).
 - `downgrade [APP] [--steps N]`: unapply the last N migrations of APP, or, without APP, the N
   most recently applied migrations (one at a time); migrations of other apps that depend on an
   unapplied one are unapplied with it, as `migrate` does.
@@ -15,7 +16,7 @@ on Django migrations.
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             self.stdout.write("The database is up to date.", self.style.SUCCESS)
 
     def handle_upgrade(self, app_label=None, **options):
+        self._create_database_if_missing()
         loader = self._loader()
         self._check_app(loader, app_label)
         before = set(loader.applied_migrations)
@@ -106,6 +108,21 @@ class Command(BaseCommand):
         )
         applied = set(self._loader().applied_migrations) - before
         self.stdout.write(f"Applied {len(applied)} migration(s).", self.style.SUCCESS)
+
+    def _create_database_if_missing(self):
+        connection = self.connection
+        if connection.vendor != "postgresql":
+            return  # SQLite creates its file on connect
+        try:
+            connection.ensure_connection()
+        except OperationalError as error:
+            if "does not exist" not in str(error):
+                raise
+            name = connection.settings_dict["NAME"]
+            # Through the server's maintenance database, as Django's test runner does.
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+            self.stdout.write(f"Created the database '{name}'.")
 
     def handle_downgrade(self, app_label=None, steps=1, **options):
         if steps < 1:

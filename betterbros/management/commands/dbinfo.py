@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
 from betterbros.connections import get_db_info
+from betterbros.management.faults import explain
 
 
 class Command(BaseCommand):
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         try:
             info = get_db_info(database)
         except DatabaseError as error:
-            raise CommandError(f"The database '{database}' cannot be reached: {error}") from error
+            reason = explain(error) or str(error).splitlines()[0]
+            raise CommandError(f"The database '{database}' cannot be reached. {reason}") from error
         if as_json:
             self.stdout.write(json.dumps(info, indent=2))
             return
