@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/betterbros
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test services browser lint format migrations-check clean
+.PHONY: run test services browser compose lint format migrations-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Install everything and run the whole test suite on real PostgreSQL and Redis
-test: $(VENV)/.installed-dev services browser
+test: $(VENV)/.installed-dev services browser compose
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=test-only-secret-key \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -37,6 +37,10 @@ services:
 
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Debian's docker-compose checks docker-compose.yml in the tests (skipped where it cannot install).
+compose:
+	@command -v docker-compose >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-compose) || true
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
