@@ -132,6 +132,9 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Snapshot history is for reading: reverting would bypass the lock services."""
         if request.method == "POST":
+            snapshot = self._locked_snapshot(object_id)
+            if snapshot is not None:
+                return refused_response(self, request, snapshot, "Revert", snapshot)
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 

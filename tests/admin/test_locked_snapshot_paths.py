@@ -96,7 +96,8 @@ def test_reverting_a_snapshot_from_history_is_refused(staff_client, unchanged):
     snapshot, _ = unchanged
     version = Snapshot.history.filter(id=snapshot.pk).earliest("history_date")
     url = reverse("admin:props_snapshot_simple_history", args=[snapshot.pk, version.history_id])
-    assert staff_client.post(url, {"snapshot_id": snapshot.snapshot_id}).status_code == 403
+    response = staff_client.post(url, {"snapshot_id": snapshot.snapshot_id})
+    assert_refused_with_the_lock_notice(response)
 
 
 # --- its markets ------------------------------------------------------------------------------
