@@ -32,6 +32,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, not yours, or no such page.",
     409: "Conflicts with the current state (e.g. already placed, snapshot locked; on a first "
     "sign-in with a bearer token, an email another account already has).",
+    413: "The request body is larger than the limit (API_MAX_BODY_BYTES).",
     429: "Too many requests for your tier; retry after the Retry-After header's seconds.",
     503: "The database (or the sign-in provider's keys) cannot be reached; retry shortly.",
 }
@@ -80,6 +81,8 @@ class AutoSchema(openapi.AutoSchema):
         )
         if has_body or has_query:
             statuses.add(400)
+        if has_body:
+            statuses.add(413)
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             statuses.add(404)
         if self.view.get_throttles():

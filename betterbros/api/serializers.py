@@ -25,6 +25,16 @@ class JSONValueField(serializers.JSONField):
             ) from None
 
 
+def refuse_body_fields(request):
+    """For actions that take no body (place, lock, unlock): any field sent is an unknown one,
+    refused as StrictFieldsMixin refuses it."""
+    data = request.data
+    if isinstance(data, Mapping):
+        errors = {key: ["Unknown field."] for key in data if key not in FORM_ONLY_KEYS}
+        if errors:
+            raise serializers.ValidationError(errors)
+
+
 class StrictFieldsMixin:
     """Refuse input fields the serializer does not accept instead of ignoring them silently:
     read-only ones (owner, tier, credits, placement …) and unknown ones (typos)."""

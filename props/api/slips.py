@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from betterbros.api.schema import error_responses
-from betterbros.api.serializers import StrictFieldsMixin
+from betterbros.api.serializers import StrictFieldsMixin, refuse_body_fields
 from betterbros.api.viewsets import OwnedModelViewSet
 
 from ..filtersets.slips import SavedSlipFilterSet
@@ -88,5 +88,7 @@ class SavedSlipViewSet(OwnedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def place(self, request, pk=None):
-        slip = place_slip(slip=self.get_object())
+        slip = self.get_object()
+        refuse_body_fields(request)
+        slip = place_slip(slip=slip)
         return Response(self.get_serializer(slip).data)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from betterbros.api.pagination import StandardPagination
 from betterbros.api.permissions import ReadForUsersWriteForStaff
-from betterbros.api.serializers import StrictFieldsMixin
+from betterbros.api.serializers import StrictFieldsMixin, refuse_body_fields
 
 from .. import services
 from ..filtersets.snapshots import SnapshotFilterSet
@@ -144,7 +144,9 @@ class SnapshotViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def lock(self, request, snapshot_id=None):
-        snapshot = services.lock_snapshot(snapshot=self.get_object(), user=request.user)
+        snapshot = self.get_object()
+        refuse_body_fields(request)
+        snapshot = services.lock_snapshot(snapshot=snapshot, user=request.user)
         return Response(self._fresh(snapshot))
 
     @extend_schema(
@@ -154,7 +156,9 @@ class SnapshotViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def unlock(self, request, snapshot_id=None):
-        snapshot = services.unlock_snapshot(snapshot=self.get_object(), user=request.user)
+        snapshot = self.get_object()
+        refuse_body_fields(request)
+        snapshot = services.unlock_snapshot(snapshot=snapshot, user=request.user)
         return Response(self._fresh(snapshot))
 
     @extend_schema(

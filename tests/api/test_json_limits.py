@@ -254,3 +254,18 @@ def test_model_validation_refuses_deep_user_metadata(user):
         user.full_clean()
     assert "nested deeper than 32 levels" in info.value.message_dict["user_metadata"][0]
     assert User.objects.get(pk=user.pk).user_metadata == {}
+
+
+def test_the_schema_documents_the_413_of_every_operation_with_a_body():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    with_body = [
+        operation
+        for item in schema["paths"].values()
+        for method, operation in item.items()
+        if method in ("post", "put", "patch") and "requestBody" in operation
+    ]
+
+    assert with_body
+    assert all("413" in operation["responses"] for operation in with_body)
