@@ -134,11 +134,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         else:
             # The balance is the credits ledger's (accounts.services): saving a user never
             # writes it, so a stale in-memory balance cannot overwrite a concurrent change.
-            kwargs["update_fields"] = [
-                name
-                for name in kwargs.get("update_fields") or self._saved_field_names()
-                if name != "credits"
-            ]
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None:
+                update_fields = self._saved_field_names()
+            kwargs["update_fields"] = [name for name in update_fields if name != "credits"]
             if not kwargs["update_fields"]:
                 return
         super().save(*args, **kwargs)
