@@ -120,3 +120,28 @@ def test_an_empty_secret_key_with_debug_off_still_refuses_to_serve(tmp_path):
     result = run_python("import betterbros.wsgi", {**env_example_values()}, tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_the_app_refuses_to_serve_before_collectstatic_when_debug_is_off(tmp_path):
+    empty_static_root = tmp_path / "static"
+    for entry_point in ("betterbros.wsgi", "betterbros.asgi"):
+        result = run_python(
+            f"import {entry_point}",
+            {"SECRET_KEY": "x" * 50, "STATIC_ROOT": str(empty_static_root)},
+            tmp_path,
+        )
+        assert result.returncode != 0
+        assert "Static files are not collected" in result.stderr
+        assert "collectstatic --no-input" in result.stderr
+
+
+def test_the_app_serves_once_static_files_are_collected(tmp_path):
+    static_root = tmp_path / "static"
+    static_root.mkdir()
+    (static_root / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    result = run_python(
+        "import betterbros.wsgi; print('ok')",
+        {"SECRET_KEY": "x" * 50, "STATIC_ROOT": str(static_root)},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
