@@ -70,6 +70,8 @@ def main():
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
             "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
             "DEBUG": "false",
+            # The API only: no collected static files (the app refuses to start without them).
+            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
             "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
             "DJANGO_READ_DOT_ENV_FILE": "false",
             "LOG_LEVEL": "WARNING",

@@ -86,6 +86,8 @@ DJANGO_ENV = {
     "DATABASE_URL": f"postgres://{PG}",
     "REDIS_URL": REDIS_URL,
     "DEBUG": "false",
+    # The API only: no collected static files (the app refuses to start without them).
+    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
     "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_READ_DOT_ENV_FILE": "false",

@@ -5,6 +5,7 @@ every response must conform to the schema (status-specific body and content type
 
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -14,7 +15,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.choices import SubscriptionTier
-from betterbros.wsgi import application
 from tests.factories import (
     ExperimentFactory,
     PropMarketFactory,
@@ -55,7 +55,7 @@ def api_schema(request, transactional_db):
             "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
         }
     )
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=config)
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=config)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
