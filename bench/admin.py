@@ -180,7 +180,6 @@ def link(html, pattern, what):
 
 
 def fixtures(args):
-
     from accounts.models import User
     from props.models import PropMarket
 
@@ -455,6 +454,9 @@ def run(args, client, data):
                 elapsed = scenario(client, data, states[name])
             except NotAvailable as exc:
                 unavailable[name] = str(exc)
+                continue
+            except RuntimeError as exc:  # a 500 or a worker timeout: reported, not fatal
+                unavailable[name] = f"failed: {str(exc)[:160]}"
                 continue
             if elapsed is not None and round_number >= args.warmup:
                 samples[name].append(elapsed)

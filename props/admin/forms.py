@@ -185,6 +185,13 @@ class PropMarketRowForm(forms.ModelForm):
                 field.disabled = True
                 field.widget.attrs["title"] = reason
 
+    def _post_clean(self):
+        # The model's validation runs a query per CHECK constraint; the changelist validates
+        # every row of the page but saves only the changed ones (whose service validates them
+        # again), so unchanged rows skip it: it was most of an inline save of a 100-row page.
+        if self.has_changed():
+            super()._post_clean()
+
 
 class MoveToSnapshotForm(forms.Form):
     """The target of the 'move to a snapshot' action: an unlocked snapshot, or the live board."""

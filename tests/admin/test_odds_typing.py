@@ -3,6 +3,8 @@
 them, decimal with the American equivalent beside it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from props.models import PropMarket
@@ -101,3 +103,19 @@ def test_a_row_posted_back_unchanged_writes_no_history(staff_client):
     market = PropMarketFactory(odds=1.9091)
     post_rows(staff_client, [(market, {"odds": "1.9091"})])
     assert PropMarket.history.filter(id=market.pk).count() == 1
+
+
+def constraint_checks(staff_client, rows):
+    with CaptureQueriesContext(connection) as queries:
+        assert post_rows(staff_client, rows).status_code == 302
+    return sum('"_check"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_an_inline_save_validates_only_the_rows_that_changed(staff_client):
+    markets = PropMarketFactory.create_batch(10, line=10.5)
+    one_of_one = constraint_checks(staff_client, [(markets[0], {"line": 11.5})])
+    one_of_ten = constraint_checks(
+        staff_client, [(markets[0], {"line": 12.5}), *[(m, {}) for m in markets[1:]]]
+    )
+    assert one_of_one > 0
+    assert one_of_ten == one_of_one
