@@ -5,9 +5,8 @@ version it was built at (`props.cache.boards_version(league, week)`, bumped by e
 through the services). It is served only while that version is current, so a write never
 leaves an old line readable; while a write's bump has not reached Redis (a blip), this process
 neither serves nor stores cached boards (`props.cache.board_cache_usable`). The version and
-the entry are read in one round trip. With Redis
-unreachable the cache answers nothing (django-redis IGNORE_EXCEPTIONS) and every read is built
-from PostgreSQL.
+the entry are read in one round trip. With Redis unreachable the cache answers nothing
+(django-redis IGNORE_EXCEPTIONS) and every read is built from PostgreSQL.
 
 The body is the same for every authenticated caller (these reads are not per-user), so one
 cached copy serves all of them; `Cache-Control: private, no-cache` keeps shared proxies out and
@@ -41,7 +40,9 @@ def cached_json(request, *, scope, board=(None, None), build):
     `board` (league, week) has not changed since it was stored. 304 on a matching
     If-None-Match. `build` raises for an invalid query, so only valid queries are cached."""
     if not board_cache_usable():
-        return json_response(build())
+        # Built from PostgreSQL, neither read from nor stored in the cache (still with an ETag).
+        body = dumps(build())
+        return _respond(request, body, _etag(body))
     query = sorted((key, tuple(values)) for key, values in request.GET.lists())
     digest = hashlib.blake2b(
         repr((request.build_absolute_uri("/"), request.path, query)).encode(), digest_size=16
@@ -59,8 +60,16 @@ def cached_json(request, *, scope, board=(None, None), build):
         _, etag, body = stored
     else:
         body = dumps(build())
-        etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        etag = _etag(body)
         cache.set(key, (version, etag, body), timeout=settings.CACHE_TTL)
+    return _respond(request, body, etag)
+
+
+def _etag(body):
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def _respond(request, body, etag):
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if _matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()
