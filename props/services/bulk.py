@@ -11,7 +11,7 @@ that check and the write. A write *into* a locked snapshot (a move) is refused a
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -227,7 +227,10 @@ def _leave_out_locked(queryset, target=None):
 
 
 def _refuse_lines_out_of_range(queryset, shift):
-    bounds = queryset.aggregate(lowest=Min("line"), highest=Max("line"))
+    # `line + 0`, not `line`: PostgreSQL answers MIN/MAX of a bare column by walking the line
+    # index from one end and filtering, which at 1M rows reads a quarter of the table for a
+    # 500-market selection; over an expression it reads just the selected rows.
+    bounds = queryset.aggregate(lowest=Min(F("line") + 0.0), highest=Max(F("line") + 0.0))
     if bounds["lowest"] is None:
         return
     if bounds["lowest"] + shift < 0:
