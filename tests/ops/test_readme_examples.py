@@ -1,6 +1,6 @@
 """The README's examples name what `seed_demo` creates: its staff login and its snapshots (so
-that they run as written against the demo data). A static check of the text; the commands
-themselves are covered by their own tests."""
+that they run as written against the demo data). A static check of the text, quick to fail;
+`test_readme_blocks.py` runs the blocks themselves against a seeded throwaway database."""
 
 import re
 
