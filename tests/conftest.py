@@ -18,6 +18,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Pages link static files (admin, Swagger UI); the suite runs no collectstatic, so the
+    manifest storage (the default with DEBUG off) could not name them. Start-up refuses to
+    serve without the manifest (betterbros/serving.py, tested in tests/ops)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the test Redis database is the suite's own)."""
     cache.clear()

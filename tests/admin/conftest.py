@@ -6,15 +6,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-PLAIN_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Admin pages link static files; without collectstatic the manifest storage (the default
-    with DEBUG off) cannot name them."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC_STORAGE}
-
 
 @pytest.fixture
 def staff_client(client, staff_user):
