@@ -15,6 +15,7 @@ reachable.
 """
 
 import base64
+import datetime
 import json
 
 from django.contrib import messages
@@ -175,8 +176,18 @@ def _nullable(opts, name) -> bool:
         return True
 
 
+class CursorEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but times keep their microseconds: it cuts them to milliseconds, and
+    a cursor that rounds its position skips the rows between the rounded and the real value."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def encode_cursor(values) -> str:
-    raw = json.dumps(values, cls=DjangoJSONEncoder, separators=(",", ":"))
+    raw = json.dumps(values, cls=CursorEncoder, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

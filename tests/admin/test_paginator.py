@@ -194,3 +194,29 @@ def test_every_changelist_pages_past_the_estimate(staff_client, small_limit, sta
             url = cl.next_url and reverse(f"admin:{name}_changelist") + cl.next_url
             pages += 1
         assert len(seen) == cl.queryset.count() and pages == 2, name
+
+
+def test_keyset_pages_keep_microseconds_of_a_time_sort(staff_client, small_limit):
+    """Rows created within one millisecond, sorted by time: a cursor that rounded the last
+    row's time to milliseconds (as DjangoJSONEncoder does) would skip the rows in between."""
+    from datetime import timedelta
+
+    from props.models import Snapshot
+    from tests.factories import SnapshotFactory
+
+    snapshots = SnapshotFactory.create_batch(30)
+    base = datetime(2026, 11, 1, 12, 0, 0, 123000, tzinfo=UTC)
+    for step, snapshot in enumerate(snapshots):
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            created_at=base + timedelta(microseconds=step * 30)
+        )
+    url = reverse("admin:props_snapshot_changelist") + "?n=25"
+    seen, pages = [], 0
+    while url:
+        cl = staff_client.get(url).context["cl"]
+        assert cl.keyset
+        seen.extend(obj.pk for obj in cl.result_list)
+        url = cl.next_url and reverse("admin:props_snapshot_changelist") + cl.next_url
+        pages += 1
+    assert pages == 2
+    assert sorted(seen, key=str) == sorted((s.pk for s in snapshots), key=str)
