@@ -10,6 +10,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "betterbros",
     "accounts",
     "props",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a sign-in refused for too many failures into the lock-out page; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "betterbros.urls"
@@ -201,6 +205,11 @@ else:
 # --- Authentication ---------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -215,6 +224,22 @@ SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
 JWT_LEEWAY_SECONDS = env.int("JWT_LEEWAY_SECONDS", default=30)
 # Seconds a token's or JWT subject's user stays cached (accounts/token_authentication.py).
 AUTH_TOKEN_CACHE_TTL = env.int("AUTH_TOKEN_CACHE_TTL", default=60)
+
+# Admin sign-in brute-force protection (django-axes, accounts/login_lockout.py): failures are
+# counted in PostgreSQL per account and, separately, per client address (NUM_PROXIES' rule, as
+# the API's); AXES_FAILURE_LIMIT of either locks it for AXES_COOLOFF_MINUTES (0: until staff
+# delete its access attempts in the admin). A successful sign-in resets the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_axes_cool_off_minutes = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_axes_cool_off_minutes) if _axes_cool_off_minutes else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the admin login form's field (the email)
+AXES_USERNAME_CALLABLE = "accounts.login_lockout.account_name"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_lockout.lockout_response"
+AXES_VERBOSE = False  # no start-up line in every management command's output
 
 # --- Product rules ----------------------------------------------------------------------------
 
