@@ -1,5 +1,7 @@
 """Model fields that carry one of the data's rules with them."""
 
+import sys
+
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
@@ -30,6 +32,10 @@ class DecimalOddsField(models.FloatField):
         return super().get_prep_value(_converted(value))
 
 
+# Extra stack frames allowed while reading one stored JSON value that is too deep.
+DEEP_VALUE_EXTRA_FRAMES = 5_000
+
+
 class ValidatedJSONField(models.JSONField):
     """A JSONField whose validators also see `[]` and `{}`.
 
@@ -40,3 +46,17 @@ class ValidatedJSONField(models.JSONField):
     """
 
     empty_values = [None, ""]
+
+    def from_db_value(self, value, expression, connection):
+        try:
+            return super().from_db_value(value, expression, connection)
+        except RecursionError:
+            # A value stored deeper than the request's remaining stack allows (before the depth
+            # limit existed, or by raw SQL) is read with more room, so that the admin can still
+            # open the row and staff can replace it; validation then refuses it on save.
+            limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(limit + DEEP_VALUE_EXTRA_FRAMES)
+            try:
+                return super().from_db_value(value, expression, connection)
+            finally:
+                sys.setrecursionlimit(limit)
