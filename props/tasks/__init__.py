@@ -1,0 +1,4 @@
+"""Celery tasks of the props app, one module per kind of work.
+
+Celery's autodiscovery imports this package; each module below registers its tasks.
+"""
