@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import UserViewSet
 from props.api.experiments import ExperimentViewSet
+from props.api.line_history import MarketHistoryView, MoversView
 from props.api.markets import PropMarketViewSet
 from props.api.slips import SavedSlipViewSet
 from props.api.snapshots import SnapshotViewSet
@@ -23,5 +24,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("prop-markets/movers/", MoversView.as_view(), name="prop-market-movers"),
+    path(
+        "prop-markets/<uuid:pk>/history/",
+        MarketHistoryView.as_view(),
+        name="prop-market-history",
+    ),
     path("", include(router.urls)),
 ]

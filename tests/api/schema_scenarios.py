@@ -407,4 +407,35 @@ SCENARIOS = {
         fixed(f"{API}/prop-markets/compare/?league=XFL"),
         400,
     ),
+    "movers": Scenario(
+        "owner",
+        "get",
+        f"{API}/prop-markets/movers/",
+        fixed(f"{API}/prop-markets/movers/?league=NFL&week=5&by=odds"),
+        200,
+    ),
+    "movers-bad-filter": Scenario(
+        "owner",
+        "get",
+        f"{API}/prop-markets/movers/",
+        fixed(f"{API}/prop-markets/movers/?since=yesterday"),
+        400,
+    ),
+    "market-history": Scenario(
+        "owner", "get", f"{MARKET_ID}history/", lambda w: market_path(w) + "history/", 200
+    ),
+    "market-history-bad-cursor": Scenario(
+        "owner",
+        "get",
+        f"{MARKET_ID}history/",
+        lambda w: market_path(w) + "history/?cursor=forged",
+        400,
+    ),
+    "market-history-unknown": Scenario(
+        "owner",
+        "get",
+        f"{MARKET_ID}history/",
+        fixed(f"{API}/prop-markets/{uuid.UUID(int=1)}/history/"),
+        404,
+    ),
 }

@@ -20,6 +20,7 @@ from props.api.slips import SavedSlipSerializer
 from props.api.snapshots import SnapshotSerializer
 from props.filtersets.experiments import ExperimentFilterSet
 from props.filtersets.markets import PropMarketFilterSet
+from props.filtersets.movement import MoversFilterSet
 from props.filtersets.slips import SavedSlipFilterSet
 from props.filtersets.snapshots import SnapshotFilterSet
 from tests.factories import (
@@ -119,6 +120,7 @@ PAGING = ["page", "page_size", "cursor", "ordering", "not_a_parameter"]
 LISTS = [
     ("/api/v1/prop-markets/", PropMarketFilterSet, ()),
     ("/api/v1/prop-markets/compare/", PropMarketFilterSet, ("min_platforms", "limit", "offset")),
+    ("/api/v1/prop-markets/movers/", MoversFilterSet, ()),
     ("/api/v1/experiments/", ExperimentFilterSet, ()),
     ("/api/v1/experiments/stats/", ExperimentFilterSet, ()),
     ("/api/v1/saved-slips/", SavedSlipFilterSet, ()),
@@ -150,6 +152,19 @@ def test_no_query_value_is_a_server_error(client_for, world, path, filterset_cla
         for value in QUERY_VALUES:
             query = f"{name}={encoded(value)}"
             response = client.get(f"{path}?{query}")
+            if response.status_code >= 500:
+                failures.append((query[:80], response.status_code))
+    assert failures == []
+
+
+def test_no_query_value_of_a_markets_history_is_a_server_error(client_for, world):
+    client = client_for(world["staff"])
+    market = PropMarketFactory()
+    failures = []
+    for name in PAGING:
+        for value in QUERY_VALUES:
+            query = f"{name}={encoded(value)}"
+            response = client.get(f"/api/v1/prop-markets/{market.pk}/history/?{query}")
             if response.status_code >= 500:
                 failures.append((query[:80], response.status_code))
     assert failures == []

@@ -237,6 +237,18 @@ ENDPOINTS = [
         every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200)),
         query="?league=NFL&week=5",
     ),
+    Endpoint(
+        "prop-market-movers",
+        "/api/v1/prop-markets/movers/",
+        every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200)),
+        query="?league=NFL&week=5",
+    ),
+    Endpoint(
+        "prop-market-history",
+        "/api/v1/prop-markets/{id}/history/",
+        every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200)),
+        target="market",
+    ),
 ]
 
 

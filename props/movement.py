@@ -1,0 +1,222 @@
+"""Line movement read from the prop-market history (django-simple-history's table, which every
+write path fills: props/history.py for the set-based writes, the model's signals otherwise).
+
+- `history_page`: one market's versions, oldest first, each with what changed it.
+- `movers`: the markets of the live board whose line (or odds) moved most since a time.
+
+Both are one SQL statement over indexes of migration 0011: `movers` reads the board's history
+rows since `since` from a partial covering index (league, week, history_date) — or
+(history_date) when no board is given — and probes each moved market's last version before
+`since` through (id, history_date, history_id) INCLUDE (line, odds).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from .history import HISTORY_TABLE
+from .models import PropMarket
+
+HistoricalPropMarket = PropMarket.history.model
+
+CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+MOVED_BY = ("line", "odds")
+IMPORT_PREFIX = "import "
+CAPTURED = "captured from the live board"
+# "<board> → <board>[: reason]" (props.services.bulk._move, props.services.markets.update_market)
+MOVE = re.compile(r"^(?P<source>.+?) → (?P<target>[^:]+?)(?:: (?P<reason>.*))?$")
+# "<what> in admin[: reason]" (props.services.bulk: edits and deletions of a selection)
+BULK = re.compile(r"^(?P<action>.+? in admin)(?:: (?P<reason>.*))?$")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What a history row says changed the market: `kind` (import, capture, bulk, move, edit),
+    the import's file or source, the bulk action, and the reason staff gave."""
+
+    kind: str
+    import_source: str | None = None
+    action: str | None = None
+    reason: str | None = None
+
+
+def cause_of(change_reason: str | None, history_type: str) -> Cause:
+    text = change_reason or ""
+    if text.startswith(IMPORT_PREFIX):
+        return Cause("import", import_source=text[len(IMPORT_PREFIX) :])
+    if text == CAPTURED:
+        return Cause("capture", action=CAPTURED)
+    if match := BULK.match(text):
+        return Cause("bulk", action=match["action"], reason=match["reason"])
+    if match := MOVE.match(text):
+        action = f"{match['source']} → {match['target']}"
+        return Cause("move", action=action, reason=match["reason"])
+    # A single market's create/update/delete (API or admin), or a snapshot lock: the text is the
+    # staff's own reason, if any.
+    return Cause("edit", reason=text or None)
+
+
+# --- one market's history ----------------------------------------------------------------------
+
+HISTORY_COLUMNS = (
+    "h.history_id, h.history_date, h.history_type, h.line, h.odds, h.is_active, "
+    "h.history_change_reason, h.history_user_id, u.email"
+)
+
+
+def history_page(market_id, *, after=None, size=100) -> list[dict]:
+    """Up to `size` versions of the market after `after` ((history_date, history_id) of the
+    previous page's last point, or None), oldest first. One index range read."""
+    user_table = HistoricalPropMarket.history_user.field.related_model._meta.db_table
+    condition, params = "h.id = %s", [market_id]
+    if after is not None:
+        condition += " AND (h.history_date, h.history_id) > (%s, %s)"
+        params += list(after)
+    sql = (
+        f'SELECT {HISTORY_COLUMNS} FROM "{HISTORY_TABLE}" h '
+        f'LEFT JOIN "{user_table}" u ON u.id = h.history_user_id '
+        f"WHERE {condition} ORDER BY h.history_date, h.history_id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, size])
+        rows = cursor.fetchall()
+    return [_point(row) for row in rows]
+
+
+def _point(row) -> dict:
+    history_id, at, history_type, line, odds, is_active, reason, user_id, email = row
+    cause = cause_of(reason, history_type)
+    return {
+        "history_id": history_id,
+        "at": at,
+        "line": line,
+        "odds": odds,
+        "is_active": is_active,
+        "change_type": CHANGE_TYPES.get(history_type, history_type),
+        "kind": cause.kind,
+        "import_source": cause.import_source,
+        "action": cause.action,
+        "reason": cause.reason,
+        "history_reason": reason,
+        "user_id": user_id,
+        "user_email": email,
+    }
+
+
+# --- movers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoverQuery:
+    since: datetime.datetime
+    by: str = "line"
+    league: str | None = None
+    week: int | None = None
+    platform: str | None = None
+    market_type: str | None = None
+    min_change: float = 0.0
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self):
+        if self.by not in MOVED_BY:
+            raise ValueError(f"by must be one of {', '.join(MOVED_BY)}")
+
+
+def movers_sql(query: MoverQuery) -> tuple[str, list]:
+    """The one statement of `movers`, with its parameters (for EXPLAIN in the tests)."""
+    value = f'"{query.by}"'  # one of MOVED_BY, never the caller's text
+    conditions, params = ["snapshot_id IS NULL", "history_date >= %s"], [query.since]
+    for column in ("league", "week", "platform", "market_type"):
+        if getattr(query, column) is not None:
+            conditions.append(f"{column} = %s")
+            params.append(getattr(query, column))
+    sql = f"""
+        WITH recent AS MATERIALIZED (
+            SELECT id, history_date, history_id, {value} AS value
+              FROM "{HISTORY_TABLE}"
+             WHERE {" AND ".join(conditions)}
+        ),
+        sequence AS (
+            SELECT id, history_date, history_id, value FROM recent
+            UNION ALL
+            SELECT moved.id, before.history_date, before.history_id, before.value
+              FROM (SELECT DISTINCT id FROM recent) moved
+             CROSS JOIN LATERAL (
+                   SELECT b.history_date, b.history_id, b.{value} AS value
+                     FROM "{HISTORY_TABLE}" b
+                    WHERE b.id = moved.id AND b.history_date < %s
+                    ORDER BY b.history_date DESC, b.history_id DESC
+                    LIMIT 1
+             ) before
+        ),
+        steps AS (
+            SELECT id, history_date, history_id, value,
+                   row_number() OVER w > 1 AND value IS DISTINCT FROM lag(value) OVER w AS moved
+              FROM sequence
+            WINDOW w AS (PARTITION BY id ORDER BY history_date, history_id)
+        ),
+        summary AS (
+            SELECT id,
+                   (array_agg(value ORDER BY history_date, history_id))[1] AS from_value,
+                   (array_agg(value ORDER BY history_date DESC, history_id DESC))[1] AS to_value,
+                   (array_agg(history_id ORDER BY history_date DESC, history_id DESC))[1]
+                       AS last_version,
+                   count(*) FILTER (WHERE moved) AS moves,
+                   max(history_date) FILTER (WHERE moved) AS last_move_at
+              FROM steps
+             GROUP BY id
+        ),
+        ranked AS (
+            SELECT *, to_value - from_value AS change
+              FROM summary
+             WHERE moves > 0 AND abs(to_value - from_value) >= %s
+             ORDER BY abs(to_value - from_value) DESC, last_move_at DESC, id
+             LIMIT %s OFFSET %s
+        )
+        SELECT r.id, h.player_name, h.team, h.league, h.season, h.week, h.platform,
+               h.market_type, h.is_active, h.history_type, r.from_value, r.to_value, r.change,
+               r.moves, r.last_move_at
+          FROM ranked r
+          JOIN "{HISTORY_TABLE}" h ON h.history_id = r.last_version
+         ORDER BY abs(r.change) DESC, r.last_move_at DESC, r.id
+    """
+    return sql, [*params, query.since, query.min_change, query.limit, query.offset]
+
+
+MOVER_FIELDS = (
+    "id",
+    "player_name",
+    "team",
+    "league",
+    "season",
+    "week",
+    "platform",
+    "market_type",
+    "is_active",
+    "history_type",
+    "from",
+    "to",
+    "change",
+    "moves",
+    "last_move_at",
+)
+
+
+def movers(query: MoverQuery, using=DEFAULT_DB_ALIAS) -> list[dict]:
+    """Live-board markets whose `query.by` value moved since `query.since`: the value before
+    `since` (or at creation, for markets created since) → the latest, the change, how many
+    versions changed the value, and when it last did; largest absolute change first."""
+    sql, params = movers_sql(query)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_mover(row) for row in rows]
+
+
+def _mover(row) -> dict:
+    mover = dict(zip(MOVER_FIELDS, row, strict=True))
+    mover["deleted"] = mover.pop("history_type") == "-"
+    return mover
