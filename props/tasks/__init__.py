@@ -2,3 +2,5 @@
 
 Celery's autodiscovery imports this package; each module below registers its tasks.
 """
+
+from . import maintenance  # noqa: F401

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from betterbros.celery import app as celery_app
 from props.models import PropMarket, Snapshot
 from props.services import capture_snapshot
 from tests.factories import PropMarketFactory
@@ -79,9 +80,25 @@ def test_capture_writes_a_history_row_per_copy_in_one_statement(staff_user):
     assert "INSERT INTO" in inserts[0] and "SELECT" in inserts[0]
 
 
-def test_capture_analyzes_the_tables_so_estimates_count_the_copies():
+def test_capture_analyzes_the_tables_after_commit_in_a_task_not_in_the_call(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # Tasks run in-process here, as without a broker; with one, a worker runs the ANALYZE.
+    monkeypatch.setattr(celery_app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
     PropMarketFactory.create_batch(30, league="NFL", week=5)
-    capture_snapshot(slug="nfl-week-5-stats", league="NFL", week=5)
+
+    with (
+        django_capture_on_commit_callbacks() as queued,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        capture_snapshot(slug="nfl-week-5-stats", league="NFL", week=5)
+    assert not [q["sql"] for q in queries if "ANALYZE" in q["sql"].upper()]
+
+    with CaptureQueriesContext(connection) as queries:
+        for callback in queued:
+            callback()
+    analyzed = [q["sql"] for q in queries if "ANALYZE" in q["sql"].upper()]
+    assert analyzed == ['ANALYZE "prop_markets", "prop_markets_history"']
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'prop_markets'")
         assert cursor.fetchone()[0] == 60

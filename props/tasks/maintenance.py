@@ -1,0 +1,33 @@
+"""Database upkeep that must not run inside a web request.
+
+`ANALYZE` of the market tables after a large write (a capture, a ≥10k-row import) took 5 s at
+1M markets: it is queued after the write commits and a worker runs it (eagerly in-process
+when no broker is configured).
+"""
+
+from celery import shared_task
+from django.db import connection, transaction
+
+from ..history import HISTORY_TABLE, MARKET_TABLE
+
+# The tables a task may ANALYZE (names reach SQL, so only these).
+ANALYZABLE = (MARKET_TABLE, HISTORY_TABLE)
+
+
+@shared_task(ignore_result=True)
+def analyze_tables(tables):
+    """Refresh the planner's statistics of `tables`, so that plans and the lists' estimates
+    count rows a large write added."""
+    unknown = set(tables) - set(ANALYZABLE)
+    if unknown:
+        raise ValueError(f"Not a table this task analyzes: {sorted(unknown)}")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(f'"{table}"' for table in tables))
+
+
+def analyze_after_commit(tables=ANALYZABLE):
+    """Queue `analyze_tables` once the current transaction commits (at once outside one)."""
+    tables = list(tables)
+    transaction.on_commit(lambda: analyze_tables.delay(tables))
