@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import UserViewSet
+from props.api.edges import EdgesView
 from props.api.experiments import ExperimentViewSet
 from props.api.line_history import MarketHistoryView, MoversView
 from props.api.markets import PropMarketViewSet
@@ -30,5 +31,6 @@ urlpatterns = [
         MarketHistoryView.as_view(),
         name="prop-market-history",
     ),
+    path("prop-markets/edges/", EdgesView.as_view(), name="prop-market-edges"),
     path("", include(router.urls)),
 ]

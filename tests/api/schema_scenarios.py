@@ -421,6 +421,20 @@ SCENARIOS = {
         fixed(f"{API}/prop-markets/movers/?since=yesterday"),
         400,
     ),
+    "edges": Scenario(
+        "owner",
+        "get",
+        f"{API}/prop-markets/edges/",
+        fixed(f"{API}/prop-markets/edges/?league=NFL&week=5&min_books=1"),
+        200,
+    ),
+    "edges-bad-filter": Scenario(
+        "owner",
+        "get",
+        f"{API}/prop-markets/edges/",
+        fixed(f"{API}/prop-markets/edges/?league=NFL&week=5&break_even=2"),
+        400,
+    ),
     "market-history": Scenario(
         "owner", "get", f"{MARKET_ID}history/", lambda w: market_path(w) + "history/", 200
     ),

@@ -18,6 +18,7 @@ from props.api.experiments import ExperimentSerializer
 from props.api.market_serializers import PropMarketSerializer
 from props.api.slips import SavedSlipSerializer
 from props.api.snapshots import SnapshotSerializer
+from props.filtersets.edges import EdgesFilterSet
 from props.filtersets.experiments import ExperimentFilterSet
 from props.filtersets.markets import PropMarketFilterSet
 from props.filtersets.movement import MoversFilterSet
@@ -152,6 +153,21 @@ def test_no_query_value_is_a_server_error(client_for, world, path, filterset_cla
         for value in QUERY_VALUES:
             query = f"{name}={encoded(value)}"
             response = client.get(f"{path}?{query}")
+            if response.status_code >= 500:
+                failures.append((query[:80], response.status_code))
+    assert failures == []
+
+
+def test_no_query_value_of_the_edges_is_a_server_error(client_for, world):
+    # league and week are required: each parameter is fuzzed beside a valid board.
+    client = client_for(world["staff"])
+    failures = []
+    for name in [*parameters_of(EdgesFilterSet), *PAGING]:
+        for value in QUERY_VALUES:
+            board = {"league": "NFL", "week": "5"}
+            board[name] = encoded(value)
+            query = "&".join(f"{key}={item}" for key, item in board.items())
+            response = client.get(f"/api/v1/prop-markets/edges/?{query}")
             if response.status_code >= 500:
                 failures.append((query[:80], response.status_code))
     assert failures == []

@@ -249,6 +249,12 @@ ENDPOINTS = [
         every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200)),
         target="market",
     ),
+    Endpoint(
+        "prop-market-edges",
+        "/api/v1/prop-markets/edges/",
+        every_method(STAFF_ONLY_NOT_ALLOWED, get=expect(200)),
+        query="?league=NFL&week=5",
+    ),
 ]
 
 
