@@ -205,8 +205,35 @@ else:
 # --- Background work (Celery) -----------------------------------------------------------------
 
 # Redis is the broker and the result store. With no broker (no REDIS_URL), tasks run eagerly in
-# the calling process, so `make run` needs no worker.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# the calling process, so `make run` needs no worker. The broker never shares the cache's Redis
+# database: clearing the cache (FLUSHDB, which staff and the test suite do) would drop queued
+# tasks. By default it is REDIS_URL's server with the database number CELERY_REDIS_DB.
+CELERY_REDIS_DB = env.int("CELERY_REDIS_DB", default=15)
+
+
+def _redis_url_with_db(url, db):
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{db}").geturl()
+
+
+def _redis_location(url):
+    parts = urlsplit(url)
+    return (parts.hostname, parts.port or 6379, parts.path.strip("/") or "0")
+
+
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL",
+    default=_redis_url_with_db(REDIS_URL, CELERY_REDIS_DB) if REDIS_URL else "",
+)
+if (
+    REDIS_URL
+    and CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    and _redis_location(CELERY_BROKER_URL) == _redis_location(REDIS_URL)
+):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must not be REDIS_URL's database (clearing the cache would drop "
+        "queued tasks): give it another database number, or set CELERY_REDIS_DB."
+    )
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -222,7 +249,25 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat asks every FEEDS_SCHEDULER_SECONDS which sources are due (each has its own interval).
+FEEDS_SCHEDULER_SECONDS = env.int("FEEDS_SCHEDULER_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE: dict = {
+    "poll-due-feed-sources": {
+        "task": "props.tasks.feeds.poll_due_sources",
+        "schedule": FEEDS_SCHEDULER_SECONDS,
+        "options": {"expires": FEEDS_SCHEDULER_SECONDS},
+    },
+}
+# Feed polls (props/feeds/): HTTP timeouts, the largest body read, retries on timeouts and 5xx
+# (exponential backoff from FEEDS_RETRY_BACKOFF seconds, with jitter), and the failed polls in a
+# row after which a source is flagged and no longer polled until enabled again.
+FEEDS_CONNECT_TIMEOUT = env.float("FEEDS_CONNECT_TIMEOUT", default=5.0)
+FEEDS_READ_TIMEOUT = env.float("FEEDS_READ_TIMEOUT", default=30.0)
+FEEDS_MAX_BODY_BYTES = env.int("FEEDS_MAX_BODY_BYTES", default=100 * 1024 * 1024)
+FEEDS_MAX_RETRIES = env.int("FEEDS_MAX_RETRIES", default=3)
+FEEDS_RETRY_BACKOFF = env.float("FEEDS_RETRY_BACKOFF", default=2.0)
+FEEDS_RETRY_BACKOFF_MAX = env.float("FEEDS_RETRY_BACKOFF_MAX", default=60.0)
+FEEDS_MAX_CONSECUTIVE_FAILURES = env.int("FEEDS_MAX_CONSECUTIVE_FAILURES", default=5)
 
 # --- Authentication ---------------------------------------------------------------------------
 

@@ -111,3 +111,25 @@ class SavedSlipFactory(factory.django.DjangoModelFactory):
     ev = 1.45
     stake = 50.0
     platform = Platform.PRIZEPICKS
+
+
+class FeedSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "props.FeedSource"
+
+    name = factory.Sequence(lambda n: f"feed-{n}")
+    url = factory.Sequence(lambda n: f"http://127.0.0.1:16299/feed-{n}.json")
+    format = "prizepicks"
+    interval_seconds = 60
+
+
+class ImportRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "props.ImportRun"
+
+    source_name = factory.Sequence(lambda n: f"board-{n}.json")
+    status = "succeeded"
+    platforms = ",prizepicks,"
+    created = 10
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyFunction(timezone.now)

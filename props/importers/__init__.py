@@ -8,18 +8,21 @@ staging table (PostgreSQL COPY), then merges it into the target board with one
 in the same statements. All-or-nothing unless `skip_invalid`. A large import ends with ANALYZE of
 the market table, so the planner's row estimates (and the admin's) follow it at once. On SQLite
 the same steps run through the ORM (`portable.PortableWriter`). The management command
-`import_props` and the admin's upload both call `run_import`.
+`import_props`, the admin's upload and the feed polls all call `run_import`, which records each
+import that writes as a `props.ImportRun` (props/import_runs.py).
 """
 
 import functools
 import sys
 import time
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from .. import import_runs
 from ..cache import invalidate_boards
 from ..choices import Platform
 from ..models import MAX_WEEK, Snapshot
@@ -84,6 +87,9 @@ def run_import(
     user=None,
     source_name=None,
     progress=False,
+    run=None,
+    feed_source=None,
+    origin=None,
 ) -> ImportReport:
     """Import a feed into the live board or the snapshot whose slug is `snapshot`.
 
@@ -95,7 +101,70 @@ def run_import(
     Raises ImportFailed (carrying the report) when nothing could be written: a bad file, or bad
     rows without `skip_invalid`; SnapshotLocked for a locked target. A dry run does the whole
     import and rolls it back, so its counts are the real ones.
+
+    Every import but a dry run is recorded as an ImportRun: `run` (one queued earlier) or a new
+    one, with `feed_source`, `origin` and `user`; it ends succeeded with the counts, or failed
+    with the error (re-raised).
     """
+    options = {
+        "format": format,
+        "snapshot": snapshot,
+        "create_snapshot": create_snapshot,
+        "platform": platform,
+        "league": league,
+        "week": week,
+        "season": season,
+        "dry_run": dry_run,
+        "deactivate_missing": deactivate_missing,
+        "skip_invalid": skip_invalid,
+        "user": user,
+        "source_name": source_name,
+        "progress": progress,
+    }
+    if dry_run:
+        return _import(source, **options)
+    recorded = import_runs.start_run(
+        run,
+        source_name=source_name or _display_name(source),
+        user=user,
+        feed_source=feed_source,
+        origin=origin,
+    )
+    try:
+        report = _import(source, **options)
+    except BaseException as exc:
+        import_runs.fail_run(recorded, exc, getattr(exc, "report", None))
+        raise
+    import_runs.finish_run(recorded, report)
+    report.run = recorded
+    return report
+
+
+def _display_name(source):
+    if source == "-":
+        return "stdin"
+    if isinstance(source, (str, Path)):
+        return Path(source).name
+    return Path(getattr(source, "name", "") or "upload").name
+
+
+def _import(
+    source,
+    *,
+    format,
+    snapshot,
+    create_snapshot,
+    platform,
+    league,
+    week,
+    season,
+    dry_run,
+    deactivate_missing,
+    skip_invalid,
+    user,
+    source_name,
+    progress,
+):
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run, snapshot=snapshot or "")
     defaults = _defaults(platform, league, week, season, snapshot, report)
@@ -173,7 +242,9 @@ def _staged_rows(records, normaliser, report):
             report.rejected.append(record)
             continue
         try:
-            yield normaliser.row(location, record)
+            row = normaliser.row(location, record)
+            report.platforms[row[1]] += 1
+            yield row
         except MissingOptions as exc:
             report.missing_options.update(exc.options)
             report.rejected.append(RowError(location, exc.field, exc.reason))

@@ -67,8 +67,12 @@ class ImportReport:
     boards: Counter = field(default_factory=Counter)
     # Options the file's rows need and were not given -> rows lacking each.
     missing_options: Counter = field(default_factory=Counter)
+    # Valid rows per platform (what ImportRun.platforms records).
+    platforms: Counter = field(default_factory=Counter)
     snapshot: str = ""
     seconds: float = 0.0
+    # The props.ImportRun recording this import (None for a dry run).
+    run: object = None
 
     @property
     def rows(self) -> int:

@@ -3,4 +3,7 @@
 Celery's autodiscovery imports this package; each module below registers its tasks.
 """
 
-from . import maintenance  # noqa: F401
+from . import (
+    feeds,  # noqa: F401
+    maintenance,  # noqa: F401
+)
