@@ -324,6 +324,24 @@ ADMIN_IMPORT_MAX_AGE = env.int("ADMIN_IMPORT_MAX_AGE", default=3600)
 # Largest file the admin accepts (bigger boards go through `manage.py import_props`).
 ADMIN_IMPORT_MAX_MB = env.int("ADMIN_IMPORT_MAX_MB", default=100)
 
+# --- Background jobs (props/jobs/, docs/background-jobs.md) ----------------------------------
+
+# Uploads waiting for their import job and finished exports; web and worker processes must
+# share this directory.
+JOB_FILES_ROOT = Path(env.str("JOB_FILES_ROOT", default="") or BASE_DIR / "var" / "jobs")
+# Seconds an export file stays downloadable; the periodic task below then removes it.
+JOB_FILE_MAX_AGE = env.int("JOB_FILE_MAX_AGE", default=24 * 60 * 60)
+JOB_FILES_CLEANUP_SECONDS = env.int("JOB_FILES_CLEANUP_SECONDS", default=15 * 60)
+# Deleting snapshots holding more prop markets than this is queued instead of done at once.
+JOB_DELETE_SNAPSHOT_THRESHOLD = env.int("JOB_DELETE_SNAPSHOT_THRESHOLD", default=10_000)
+# Deliveries of a job's task (a worker killed mid-job has it delivered again) before it fails.
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["remove-expired-job-files"] = {
+    "task": "props.jobs.remove_expired_files",
+    "schedule": JOB_FILES_CLEANUP_SECONDS,
+    "options": {"expires": JOB_FILES_CLEANUP_SECONDS},
+}
+
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"

@@ -380,3 +380,6 @@ class SavedSlip(models.Model):
 
 # Feed sources and import runs live in their own module; imported here so they are the app's.
 from .feeds.models import FeedSource, ImportRun  # noqa: E402, F401
+
+# Background jobs (props/jobs/): the admin's long work queued for a worker.
+from .jobs.models import BackgroundJob  # noqa: E402, F401

@@ -4,11 +4,13 @@ they share. Importing the package registers them."""
 
 from .experiments import ExperimentAdmin
 from .history import MarketChangeAdmin
+from .jobs import BackgroundJobAdmin
 from .markets import PropMarketAdmin
 from .slips import SavedSlipAdmin
 from .snapshots import SnapshotAdmin
 
 __all__ = [
+    "BackgroundJobAdmin",
     "ExperimentAdmin",
     "MarketChangeAdmin",
     "PropMarketAdmin",

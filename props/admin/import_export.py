@@ -2,6 +2,9 @@
 changelist as CSV. Same code path as the commands: `props.importers.run_import` parses and
 writes, the `export_props` command's CSV writer writes (streamed, never held whole).
 
+Confirming an import, and exporting more than a page of rows, are background jobs
+(props.jobs): the request queues the work and redirects to the job's progress page.
+
 Between preview and confirm the upload stays on the server, in ADMIN_IMPORT_DIR under a random
 name; the page carries only a signed token naming it (with the options and the user), so the
 session stays small and a token cannot be forged to read another file. Uploads older than
@@ -25,8 +28,10 @@ from django.utils import timezone
 from ..choices import League, Platform
 from ..exporters import csv_pieces, export_rows
 from ..importers import FORMATS, ImportFailed, run_import
+from ..jobs.queue import queue_export, queue_import
 from ..models import MAX_WEEK, Snapshot
 from ..services import SnapshotLocked
+from .jobs import progress_url
 
 TOKEN_SALT = "props.admin.import"
 # Kinds of rejection (field, reason) listed on the preview page; the rest are counted.
@@ -149,23 +154,15 @@ class ImportViews:
         path = upload_path(signed["file"])
         if signed["user"] != str(request.user.pk) or not path.exists():
             return self._start_again(request, "This preview has expired; upload the file again.")
-        try:
-            report = run_import(
-                str(path), user=request.user, source_name=signed["name"], **signed["options"]
-            )
-        except SnapshotLocked as exc:
-            return self._start_again(request, f"{exc} Nothing was imported.")
-        except ImportFailed as exc:
-            return self._render(
-                request,
-                {"error": _failure(exc), "report": exc.report, "source_name": signed["name"]},
-            )
-        finally:
-            path.unlink(missing_ok=True)
-        self.model_admin.message_user(
-            request, f"Imported {signed['name']}: {report.summary()}", messages.SUCCESS
+        # The import itself runs in a worker; its progress page shows the counts when done.
+        job = queue_import(
+            user=request.user,
+            upload=path,
+            name=signed["name"],
+            options=signed["options"],
+            size=path.stat().st_size,
         )
-        return HttpResponseRedirect(self._url("changelist"))
+        return HttpResponseRedirect(progress_url(job))
 
     def _preview(self, request, stored, name, options, token):
         try:
@@ -233,9 +230,15 @@ class ExportView:
         if not self.model_admin.has_view_or_change_permission(request):
             raise PermissionDenied
         changelist = self.model_admin.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        page = changelist.list_per_page
+        if queryset.order_by().values("pk")[: page + 1].count() > page:
+            # More than a page: a worker writes the file; its progress page offers it.
+            job = queue_export(user=request.user, query=request.GET.urlencode())
+            return HttpResponseRedirect(progress_url(job))
         # Rows are read (server-side cursor, in chunks) only as the response is sent: the
         # request itself does no more than build the query.
-        markets = export_rows(changelist.get_queryset(request).select_related(None))
+        markets = export_rows(queryset.select_related(None))
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         return StreamingHttpResponse(
             (piece.encode() for piece in csv_pieces(markets)),

@@ -2,24 +2,27 @@
 read-only page for a locked snapshot apart from unlocking it.
 
 Locking, unlocking and capturing are the services' (`lock_snapshot`, `unlock_snapshot`,
-`capture_snapshot`), which record who and when and invalidate the board cache.
+`capture_snapshot`), which record who and when and invalidate the board cache. A capture, and
+the delete of snapshots holding more than JOB_DELETE_SNAPSHOT_THRESHOLD markets, are background
+jobs (props.jobs): the request queues them and redirects to the job's progress page.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..jobs.queue import queue_capture, queue_snapshot_delete
 from ..models import PropMarket, Snapshot
 from ..services import (
     SnapshotLocked,
-    capture_snapshot,
     delete_snapshot,
     lock_snapshot,
     unlock_snapshot,
@@ -27,6 +30,7 @@ from ..services import (
 )
 from .base import BaseAdmin, selection_context
 from .forms import CaptureBoardForm
+from .jobs import progress_url
 from .locking import lock_notice, refused_response
 
 LOCK_COLUMNS = {"is_locked", "locked_at", "locked_by"}
@@ -144,7 +148,31 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
         snapshot = self._locked_snapshot(object_id)
         if snapshot is not None:
             return refused_response(self, request, snapshot, "Delete", snapshot)
+        if request.method == "POST":
+            queued = self._queue_large_delete(
+                request, Snapshot.objects.filter(pk=unquote(object_id))
+            )
+            if queued is not None:
+                return queued
         return super().delete_view(request, object_id, extra_context)
+
+    def _queue_large_delete(self, request, snapshots):
+        """Snapshots holding more markets than JOB_DELETE_SNAPSHOT_THRESHOLD are deleted by a
+        background job: the redirect to its progress page, or None to delete them now."""
+        if not self.has_delete_permission(request):
+            return None
+        try:
+            snapshots = list(snapshots.filter(is_locked=False))
+        except ValidationError:  # not a UUID: Django's view answers as for any unknown id
+            return None
+        if not snapshots:
+            return None
+        threshold = settings.JOB_DELETE_SNAPSHOT_THRESHOLD
+        markets = PropMarket.objects.filter(snapshot__in=snapshots).order_by()
+        if markets.values("pk")[: threshold + 1].count() <= threshold:
+            return None
+        job = queue_snapshot_delete(user=request.user, snapshots=snapshots, markets=markets.count())
+        return HttpResponseRedirect(progress_url(job))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id is not None:
@@ -191,6 +219,10 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
                 request, f"{SnapshotLocked(locked)} Nothing was deleted.", messages.ERROR
             )
             return None
+        if request.POST.get("post"):  # confirmed
+            queued = self._queue_large_delete(request, queryset)
+            if queued is not None:
+                return queued
         return delete_selected(self, request, queryset)
 
     def _confirm_lock(self, request, queryset, *, lock):
@@ -253,25 +285,23 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
         form = CaptureBoardForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                snapshot = capture_snapshot(
-                    slug=data["snapshot_id"],
-                    league=data["league"],
-                    week=data["week"],
-                    season=data["season"],
-                    lock=data["lock"],
-                    user=request.user,
-                    name=data["name"],
-                    description=data["description"],
-                    model_version=data["model_version"],
-                )
-            except IntegrityError:
-                form.add_error("snapshot_id", "A snapshot with this slug was just created.")
-            else:
-                self._report_capture(request, snapshot, data)
-                return HttpResponseRedirect(
-                    reverse("admin:props_snapshot_change", args=[snapshot.pk])
-                )
+            live = PropMarket.objects.live().for_week(league=data["league"], week=data["week"])
+            if data["season"]:
+                live = live.filter(season=data["season"])
+            # The copy runs in a worker; its progress page says what was captured.
+            job = queue_capture(
+                user=request.user,
+                markets=live.count(),
+                slug=data["snapshot_id"],
+                league=data["league"],
+                week=data["week"],
+                season=data["season"],
+                lock=data["lock"],
+                name=data["name"],
+                description=data["description"],
+                model_version=data["model_version"],
+            )
+            return HttpResponseRedirect(progress_url(job))
         return TemplateResponse(
             request,
             "admin/props/snapshot/capture.html",
@@ -282,25 +312,6 @@ class SnapshotAdmin(BaseAdmin, SimpleHistoryAdmin):
                 "form": form,
             },
         )
-
-    def _report_capture(self, request, snapshot, data):
-        board = f"{data['league']} week {data['week']}"
-        if data["season"]:
-            board += f" {data['season']}"
-        if snapshot.captured_markets:
-            locked = " and locked it" if snapshot.is_locked else ""
-            self.message_user(
-                request,
-                f"Captured {snapshot.captured_markets} markets of the live {board} board into "
-                f"{snapshot.snapshot_id}{locked}.",
-                messages.SUCCESS,
-            )
-        else:
-            self.message_user(
-                request,
-                f"The live {board} board has no markets: {snapshot.snapshot_id} is empty.",
-                messages.WARNING,
-            )
 
     def get_urls(self):
         view = self.admin_site.admin_view

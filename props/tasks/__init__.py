@@ -5,5 +5,6 @@ Celery's autodiscovery imports this package; each module below registers its tas
 
 from . import (
     feeds,  # noqa: F401
+    jobs,  # noqa: F401
     maintenance,  # noqa: F401
 )

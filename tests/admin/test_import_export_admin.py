@@ -1,5 +1,6 @@
-"""Import from the admin: upload, see the dry run's preview, confirm. Export the filtered
-changelist as the export_props CSV. Same code paths as the commands."""
+"""Import from the admin: upload, see the dry run's preview, confirm (a background job, run
+eagerly here; its progress page shows the outcome). Export the filtered changelist as the
+export_props CSV. Same code paths as the commands."""
 
 import csv
 import io
@@ -14,10 +15,11 @@ from django.urls import reverse
 from props.models import PropMarket
 from props.services import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
+from tests.jobs.eager import job_files, run_jobs_eagerly  # noqa: F401
 
-from .conftest import changelist_url, messages_of
+from .conftest import messages_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("run_jobs_eagerly")]
 
 BOARD = (
     "platform,external_id,league,week,player_name,market_type,line,odds\n"
@@ -47,6 +49,12 @@ def confirm(client, token):
     return client.post(reverse("admin:props_propmarket_import_confirm"), {"token": token})
 
 
+def job_page(client, response):
+    """The progress page of the job a confirmation queued (finished: jobs run eagerly here)."""
+    assert response.url.startswith("/admin/props/backgroundjob/")
+    return client.get(response.url).content.decode()
+
+
 def test_the_preview_counts_what_the_import_would_do_and_writes_nothing(staff_client, import_dir):
     PropMarketFactory(platform="prizepicks", external_id="pp-1", league="NFL", week=5, line=260.5)
     response = upload(staff_client, BOARD)
@@ -57,14 +65,17 @@ def test_the_preview_counts_what_the_import_would_do_and_writes_nothing(staff_cl
     assert len(list(import_dir.glob("*.upload"))) == 1
 
 
-def test_confirming_the_preview_imports_the_file_with_history(staff_client, staff_user, import_dir):
+def test_confirming_the_preview_imports_the_file_with_history(
+    staff_client, staff_user, import_dir, settings
+):
     response = confirm(staff_client, token_of(upload(staff_client, BOARD)))
-    assert response.url == changelist_url("propmarket")
-    assert any("Imported board.csv: 2 created" in message for message in messages_of(response))
+    assert "Imported board.csv: 2 created" in job_page(staff_client, response)
     allen = PropMarket.objects.get(external_id="pp-1")
     assert allen.odds == 1.9091
     assert allen.history.get().history_user == staff_user
-    assert not list(import_dir.glob("*.upload"))  # the upload is gone once imported
+    # The upload is gone once imported.
+    assert not list(import_dir.glob("*.upload"))
+    assert not list(settings.JOB_FILES_ROOT.iterdir())
 
 
 def test_rejected_rows_are_listed_with_row_field_and_reason_and_nothing_is_offered(
@@ -115,7 +126,7 @@ def test_a_snapshot_locked_between_preview_and_confirm_is_refused(
     assert preview.context["report"].created == 2
     lock_snapshot(snapshot=snapshot, user=staff_user)
     response = confirm(staff_client, token_of(preview))
-    assert any("is locked" in message for message in messages_of(response))
+    assert "is locked" in job_page(staff_client, response)
     assert not PropMarket.objects.exists()
 
 

@@ -1,5 +1,6 @@
 """Snapshots in the admin: lock and unlock with confirmation (recording who and when), capture
-the live board, edit and delete an unlocked snapshot."""
+the live board (a background job, run eagerly here; its progress page says what was captured),
+edit and delete an unlocked snapshot."""
 
 import pytest
 from django.urls import reverse
@@ -8,10 +9,11 @@ from props.cache import boards_version
 from props.models import PropMarket, Snapshot
 from props.services import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
+from tests.jobs.eager import job_files, run_jobs_eagerly  # noqa: F401
 
 from .conftest import messages_of, post_action
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("run_jobs_eagerly")]
 
 
 def test_lock_action_asks_for_confirmation_first(staff_client):
@@ -67,7 +69,7 @@ def test_capture_copies_the_live_board_into_a_new_snapshot(staff_client, staff_u
     assert response.status_code == 302
     assert (
         "Captured 3 markets of the live NFL week 6 board into nfl-week-6-final and locked it."
-        in messages_of(response)
+        in staff_client.get(response.url).content.decode()
     )
     snapshot = Snapshot.objects.get(snapshot_id="nfl-week-6-final")
     assert snapshot.is_locked and snapshot.locked_by == staff_user
@@ -89,7 +91,8 @@ def test_capture_of_an_empty_board_warns(staff_client):
         reverse("admin:props_snapshot_capture"),
         {"snapshot_id": "empty", "league": "MLB", "week": 1},
     )
-    assert "The live MLB week 1 board has no markets: empty is empty." in messages_of(response)
+    page = staff_client.get(response.url).content.decode()
+    assert "The live MLB week 1 board has no markets: empty is empty." in page
 
 
 def test_editing_an_unlocked_snapshot_records_who_and_invalidates_the_cache(

@@ -113,6 +113,9 @@ def test_lock_a_snapshot_then_its_props_are_read_only_until_unlocked(staff_page,
 
 def test_import_a_small_file_through_the_preview(staff_page, tmp_path, settings):
     settings.ADMIN_IMPORT_DIR = tmp_path / "uploads"
+    # The confirmed import is a background job, run eagerly here (as without a broker).
+    settings.JOB_FILES_ROOT = tmp_path / "job-files"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     board = tmp_path / "nfl-week-5.csv"
     board.write_text(
         "platform,external_id,league,week,player_name,market_type,line,odds\n"
@@ -130,9 +133,8 @@ def test_import_a_small_file_through_the_preview(staff_page, tmp_path, settings)
     assert not PropMarket.objects.exists()
     shot(page, "import-preview")
     page.click("#confirm-import")
-    expect(page.locator(".messagelist .success")).to_contain_text(
-        "Imported nfl-week-5.csv: 2 created"
-    )
+    expect(page.locator("#job-summary")).to_contain_text("Imported nfl-week-5.csv: 2 created")
+    page.click("#job-result-link")
     expect(result_rows(page)).to_have_count(2)
     assert PropMarket.objects.get(external_id="pp-1").odds == 1.9091
     assert Snapshot.objects.count() == 0

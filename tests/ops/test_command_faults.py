@@ -15,9 +15,6 @@ from django.db import connection
 from .conftest import database_url
 from .servers import PROJECT_DIR, app_environment, free_port, manage
 
-# Runs the app's commands against the suite's PostgreSQL and Redis.
-pytestmark = pytest.mark.services
-
 COMMANDS = {
     "check_connections": ["check_connections", "--timeout", "3"],
     "dbinfo": ["dbinfo"],
