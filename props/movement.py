@@ -85,6 +85,21 @@ def history_page(market_id, *, after=None, size=100) -> list[dict]:
     return [_point(row) for row in rows]
 
 
+def latest_points(market_id, *, count=200) -> list[dict]:
+    """The market's last `count` versions, oldest first (the admin chart's window)."""
+    user_table = HistoricalPropMarket.history_user.field.related_model._meta.db_table
+    sql = (
+        f'SELECT * FROM (SELECT {HISTORY_COLUMNS} FROM "{HISTORY_TABLE}" h '
+        f'LEFT JOIN "{user_table}" u ON u.id = h.history_user_id WHERE h.id = %s '
+        "ORDER BY h.history_date DESC, h.history_id DESC LIMIT %s) latest "
+        "ORDER BY history_date, history_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [market_id, count])
+        rows = cursor.fetchall()
+    return [_point(row) for row in rows]
+
+
 def _point(row) -> dict:
     history_id, at, history_type, line, odds, is_active, reason, user_id, email = row
     cause = cause_of(reason, history_type)
