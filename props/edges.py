@@ -19,16 +19,19 @@ One query reads the live, active markets of a league+week; the rest is arithmeti
 docs/analytics.md documents every field and formula.
 """
 
+import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import F
+import orjson
+from django.db.models import CharField
 from django.db.models.fields.json import KT
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 
 from .choices import Platform
-from .fair_odds import DEFAULT_METHOD, FairOddsError, fair_probabilities
+from .fair_odds import DEFAULT_METHOD, FairOddsError, fair_pair
 from .models import PropMarket
 
 PICKEM_PLATFORMS = frozenset(
@@ -59,21 +62,58 @@ class EdgeQuery:
     offset: int = 0
 
 
-@dataclass
 class Consensus:
-    """Mean fair probabilities at one line, and the books (and their markets) behind them."""
+    """Mean fair probabilities at one line, and the priced book markets behind them."""
 
+    __slots__ = ("_fields", "fair_over", "fair_under", "members")
+
+    def __init__(self, fair_over, members):
+        self.fair_over = fair_over
+        self.fair_under = 1.0 - fair_over
+        self.members = members  # PricedBook, sorted by platform
+        self._fields = None
+
+    @property
+    def platforms(self):
+        return [book.row.platform for book in self.members]
+
+    def fields(self):
+        """The consensus as the API writes it (built once, shared by every row at the line)."""
+        if self._fields is None:
+            self._fields = {
+                "fair_over": _round(self.fair_over),
+                "fair_under": _round(self.fair_under),
+                "book_count": len(self.members),
+                "books": [
+                    {
+                        "platform": book.row.platform,
+                        "over_price": _round(book.over),
+                        "under_price": _round(book.under),
+                        "fair_over": _round(book.fair_over),
+                    }
+                    for book in self.members
+                ],
+            }
+        return self._fields
+
+
+class PricedBook(NamedTuple):
+    row: tuple
+    key: tuple
+    over: float
+    under: float
     fair_over: float
     fair_under: float
-    books: list = field(default_factory=list)
 
 
 def edges(query: EdgeQuery, using=None) -> dict:
-    """Edges, sportsbook offers and line-shopping rows of one league+week (one query)."""
-    rows = _board_rows(query, using)
+    """Edges, sportsbook offers and line-shopping rows of one league+week (one query).
+
+    Every row is scored and counted; the dicts the API writes are built for the requested
+    window only."""
     books, pickem = [], []
-    for row in rows:
-        (pickem if row["platform"] in PICKEM_PLATFORMS else books).append(row)
+    for row in _board_rows(query, using):
+        (pickem if row.platform in PICKEM_PLATFORMS else books).append(row)
     priced = _priced_books(books, query.method)
     consensus = _consensus(priced, query.min_books)
     lines_of = defaultdict(list)  # (league, season, week, player, market type) -> consensus lines
@@ -82,62 +122,61 @@ def edges(query: EdgeQuery, using=None) -> dict:
 
     results, compare = [], []
     for row in pickem:
-        if query.platform and row["platform"] != query.platform:
+        if query.platform and row.platform != query.platform:
             continue
         key = _key(row)
         found = consensus.get(key)
-        odds_type = row["odds_type"]
-        if found is not None and odds_type not in NON_STANDARD_ODDS_TYPES:
-            edge = _pickem_edge(row, found, query.break_even)
-            if query.min_edge is None or edge["edge"] >= query.min_edge:
-                results.append(edge)
+        if found is not None and row.odds_type not in NON_STANDARD_ODDS_TYPES:
+            scored = _pickem_edge(row, found, query.break_even)
+            if query.min_edge is None or scored[0] >= query.min_edge:
+                results.append((-scored[0], *_order(row), scored))
         elif found is None and lines_of.get(key[:-1]):
-            book_lines = sorted(lines_of[key[:-1]])
-            compare.append(
-                _compare_row(row, [(line, consensus[(*key[:-1], line)]) for line in book_lines])
-            )
+            lines = [(line, consensus[(*key[:-1], line)]) for line in sorted(lines_of[key[:-1]])]
+            compare.append((*_compare_order(row), row, lines))
         elif found is not None:
-            compare.append(_compare_row(row, [(row["line"], found)]))
+            compare.append((*_compare_order(row), row, [(row.line, found)]))
 
     offers = []
     for book in priced:
-        if query.platform and book["platform"] != query.platform:
+        row = book.row
+        if query.platform and row.platform != query.platform:
             continue
-        found = consensus.get(_key(book))
+        found = consensus.get(book.key)
         if found is None:
             continue
-        for side in SIDES:
-            offer = _offer(book, side, found)
-            if query.min_edge is None or offer["ev"] >= query.min_edge:
-                offers.append(offer)
+        order = _order(row)
+        for side, price, own, fair in (
+            ("over", book.over, book.fair_over, found.fair_over),
+            ("under", book.under, book.fair_under, found.fair_under),
+        ):
+            ev = fair * price - 1.0
+            if query.min_edge is None or ev >= query.min_edge:
+                offers.append((-ev, *order, side, (ev, side, price, own, fair, row, found)))
 
-    results.sort(
-        key=lambda r: (-r["edge"], r["player_name"], r["market_type"], r["platform"], r["id"])
-    )
-    offers.sort(
-        key=lambda r: (
-            -r["ev"],
-            r["player_name"],
-            r["market_type"],
-            r["platform"],
-            r["side"],
-            r["id"],
-        )
-    )
-    compare.sort(
-        key=lambda r: (r["player_name"], r["market_type"], r["line"], r["platform"], r["id"])
-    )
-    window = slice(query.offset, query.offset + query.limit)
+    # Sorted tuples (sort key first, the row's payload last), and only the window's rows sorted
+    # in full: the rest are counted.
+    window = query.offset + query.limit
     return {
         "league": query.league,
         "week": query.week,
         "method": query.method,
         "break_even": query.break_even,
         "counts": {"results": len(results), "offers": len(offers), "compare": len(compare)},
-        "results": results[window],
-        "offers": offers[window],
-        "compare": compare[window],
+        "results": [
+            _edge_fields(*entry[-1]) for entry in heapq.nsmallest(window, results)[query.offset :]
+        ],
+        "offers": [
+            _offer_fields(*entry[-1]) for entry in heapq.nsmallest(window, offers)[query.offset :]
+        ],
+        "compare": [
+            _compare_fields(*entry[-2:])
+            for entry in heapq.nsmallest(window, compare)[query.offset :]
+        ],
     }
+
+
+def _compare_order(row):
+    return (row.player_name, row.market_type, row.line, row.platform, row.market_id)
 
 
 def best_edges(league, week, *, limit=10, min_edge=0.0, using=None) -> list[dict]:
@@ -153,12 +192,12 @@ def book_prices(row) -> tuple[float, float] | None:
     `under_price_american`), read unrounded; The Odds API keeps the Under's price as the feed
     gave it (`under_price`: American when its magnitude is 100 or more, else decimal) and the
     Over's in `odds`."""
-    over = _american(row["over_american"])
-    if over is None and row["odds"] is not None:
-        over = float(row["odds"])
-    under = _american(row["under_american"])
+    over = _american(row.over_american)
+    if over is None and row.odds is not None:
+        over = float(row.odds)
+    under = _american(row.under_american)
     if under is None:
-        under = _feed_price(row["under_price"])
+        under = _feed_price(row.under_price)
     if over is None or under is None or over <= 1.0 or under <= 1.0:
         return None
     return over, under
@@ -178,34 +217,54 @@ def _board_rows(query, using):
         markets = markets.alias(player_lower=Lower("player_name")).filter(
             player_lower=query.player.lower()
         )
-    return markets.order_by().values(
-        "id",
-        "platform",
-        "league",
-        "season",
-        "week",
-        "player_name",
-        "team",
-        "market_type",
-        "line",
-        "odds",
-        over_american=KT("extra_metadata__over_price_american"),
-        under_american=KT("extra_metadata__under_price_american"),
-        under_price=KT("extra_metadata__under_price"),
-        odds_type=KT("extra_metadata__odds_type"),
-        options=F("extra_metadata__options"),
+    # The id as text and the metadata as text keys: no UUID or JSON decoding per row (the
+    # options JSON is parsed only for a pick'em market at a consensus line).
+    return (
+        markets.order_by()
+        .annotate(
+            market_id=Cast("id", output_field=CharField()),
+            over_american=KT("extra_metadata__over_price_american"),
+            under_american=KT("extra_metadata__under_price_american"),
+            under_price=KT("extra_metadata__under_price"),
+            odds_type=KT("extra_metadata__odds_type"),
+            options=KT("extra_metadata__options"),
+        )
+        .values_list(*ROW_FIELDS, named=True)
     )
+
+
+ROW_FIELDS = (
+    "market_id",
+    "platform",
+    "league",
+    "season",
+    "week",
+    "player_name",
+    "team",
+    "market_type",
+    "line",
+    "odds",
+    "over_american",
+    "under_american",
+    "under_price",
+    "odds_type",
+    "options",
+)
 
 
 def _key(row):
     return (
-        row["league"],
-        row["season"],
-        row["week"],
-        row["player_name"].strip().casefold(),
-        row["market_type"],
-        row["line"],
+        row.league,
+        row.season,
+        row.week,
+        row.player_name.strip().casefold(),
+        row.market_type,
+        row.line,
     )
+
+
+def _order(row):
+    return (row.player_name, row.market_type, row.platform, row.market_id)
 
 
 def _priced_books(books, method):
@@ -215,50 +274,41 @@ def _priced_books(books, method):
         if prices is None:
             continue
         try:
-            fair_over, fair_under = fair_probabilities(prices, method)
+            fair_over, fair_under = fair_pair(*prices, method)
         except FairOddsError:
             continue
-        priced.append({**row, "prices": prices, "fair": (fair_over, fair_under)})
+        priced.append(PricedBook(row, _key(row), prices[0], prices[1], fair_over, fair_under))
     return priced
 
 
 def _consensus(priced, min_books):
     grouped = defaultdict(list)
     for book in priced:
-        grouped[_key(book)].append(book)
+        grouped[book.key].append(book)
     consensus = {}
     for key, group in grouped.items():
-        platforms = sorted({book["platform"] for book in group})
-        if len(platforms) < min_books:
+        if len({book.row.platform for book in group}) < min_books:
             continue
-        fair_over = math.fsum(book["fair"][0] for book in group) / len(group)
-        consensus[key] = Consensus(
-            fair_over=fair_over,
-            fair_under=1.0 - fair_over,
-            books=[
-                {
-                    "platform": book["platform"],
-                    "over_price": _round(book["prices"][0]),
-                    "under_price": _round(book["prices"][1]),
-                    "fair_over": _round(book["fair"][0]),
-                }
-                for book in sorted(group, key=lambda book: (book["platform"], str(book["id"])))
-            ],
-        )
+        group.sort(key=lambda book: (book.row.platform, book.row.market_id))
+        fair_over = math.fsum(book.fair_over for book in group) / len(group)
+        consensus[key] = Consensus(fair_over, group)
     return consensus
 
 
 def _pickem_edge(row, found, break_even):
-    options = row["options"] if isinstance(row["options"], dict) else {}
+    """(edge, side, fair, leg break-even, payout multiplier, row, consensus) of the better side."""
+    options = _options(row.options) if row.options else {}
     best = None
-    for side in SIDES:
-        fair = found.fair_over if side == "over" else found.fair_under
+    for side, fair in (("over", found.fair_over), ("under", found.fair_under)):
         multiplier = _multiplier(options.get(UNDERDOG_CHOICES[side]))
         leg_break_even = break_even / multiplier
         edge = fair - leg_break_even
-        if best is None or edge > best[3]:
-            best = (side, fair, leg_break_even, edge, multiplier)
-    side, fair, leg_break_even, edge, multiplier = best
+        if best is None or edge > best[0]:
+            best = (edge, side, fair, leg_break_even, multiplier, row, found)
+    return best
+
+
+def _edge_fields(edge, side, fair, leg_break_even, multiplier, row, found):
     return {
         **_market_fields(row),
         "side": side,
@@ -266,55 +316,51 @@ def _pickem_edge(row, found, break_even):
         "break_even": _round(leg_break_even),
         "payout_multiplier": multiplier,
         "edge": _round(edge),
-        "books": [book["platform"] for book in found.books],
-        "consensus": _consensus_fields(found),
+        "books": found.platforms,
+        "consensus": found.fields(),
     }
 
 
-def _offer(book, side, found):
-    index = SIDES.index(side)
-    price = book["prices"][index]
-    fair = found.fair_over if side == "over" else found.fair_under
-    return {
-        **_market_fields(book),
-        "side": side,
-        "price": _round(price),
-        "book_fair_probability": _round(book["fair"][index]),
-        "fair_probability": _round(fair),
-        "ev": _round(fair * price - 1.0),
-        "books": [entry["platform"] for entry in found.books],
-    }
-
-
-def _compare_row(row, lines):
+def _offer_fields(ev, side, price, book_fair, fair, row, found):
     return {
         **_market_fields(row),
-        "book_lines": [{"line": line, **_consensus_fields(found)} for line, found in lines],
+        "side": side,
+        "price": _round(price),
+        "book_fair_probability": _round(book_fair),
+        "fair_probability": _round(fair),
+        "ev": _round(ev),
+        "books": found.platforms,
+    }
+
+
+def _compare_fields(row, lines):
+    return {
+        **_market_fields(row),
+        "book_lines": [{"line": line, **found.fields()} for line, found in lines],
     }
 
 
 def _market_fields(row):
     return {
-        "id": row["id"],
-        "platform": row["platform"],
-        "player_name": row["player_name"],
-        "team": row["team"],
-        "league": row["league"],
-        "season": row["season"],
-        "week": row["week"],
-        "market_type": row["market_type"],
-        "line": row["line"],
-        "odds_type": row.get("odds_type"),
+        "id": row.market_id,
+        "platform": row.platform,
+        "player_name": row.player_name,
+        "team": row.team,
+        "league": row.league,
+        "season": row.season,
+        "week": row.week,
+        "market_type": row.market_type,
+        "line": row.line,
+        "odds_type": row.odds_type,
     }
 
 
-def _consensus_fields(found):
-    return {
-        "fair_over": _round(found.fair_over),
-        "fair_under": _round(found.fair_under),
-        "book_count": len(found.books),
-        "books": found.books,
-    }
+def _options(text):
+    try:
+        options = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return {}
+    return options if isinstance(options, dict) else {}
 
 
 def _multiplier(option):

@@ -75,6 +75,18 @@ def fair_probabilities(decimal_odds: Sequence[float], method: str = DEFAULT_METH
     raise FairOddsError(f"method must be one of {', '.join(METHODS)}.")
 
 
+def fair_pair(over: float, under: float, method: str = DEFAULT_METHOD) -> tuple[float, float]:
+    """fair_probabilities of a two-way market (Over, Under), with the default method's arithmetic
+    inline (the edges read thousands of pairs per request)."""
+    if method == "multiplicative" and over > 1.0 and under > 1.0:
+        over_implied, under_implied = 1.0 / over, 1.0 / under
+        total = over_implied + under_implied
+        if math.isfinite(total) and abs(total - 1.0) > FAIR_TOLERANCE:
+            return over_implied / total, under_implied / total
+    fair_over, fair_under = fair_probabilities([over, under], method)
+    return fair_over, fair_under
+
+
 def multiplicative(implied: Sequence[float]) -> list[float]:
     """p_i = q_i / Σ q."""
     total = math.fsum(implied)

@@ -264,5 +264,5 @@ def test_best_edges_selector_gives_the_dashboard_the_top_edges(board):
     from props.edges import best_edges
 
     rows = best_edges("NFL", 5, limit=5)
-    assert [row["id"] for row in rows] == [board["pp_kelce"].pk]
+    assert [row["id"] for row in rows] == [str(board["pp_kelce"].pk)]
     assert PropMarket.objects.count() == 14

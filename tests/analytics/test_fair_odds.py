@@ -12,6 +12,7 @@ from props.fair_odds import (
     FairOddsError,
     booksum,
     break_even_probability,
+    fair_pair,
     fair_probabilities,
     flex_break_even_probability,
     implied_probabilities,
@@ -187,3 +188,10 @@ def test_shin_probabilities_lie_between_the_implied_and_the_multiplicative_for_t
     long_shot = 0 if over > under else 1
     assert shin[long_shot] <= multiplicative[long_shot] + 1e-12
     assert shin[long_shot] <= implied[long_shot] + 1e-12
+
+
+@given(over=decimal_odds, under=decimal_odds, method=st.sampled_from(METHODS))
+def test_the_two_way_shortcut_gives_what_fair_probabilities_gives(over, under, method):
+    assert fair_pair(over, under, method) == pytest.approx(
+        tuple(fair_probabilities([over, under], method)), abs=1e-15
+    )
