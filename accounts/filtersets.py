@@ -1,8 +1,9 @@
 """django-filter FilterSet for users (staff's `users/` list)."""
 
 import django_filters as filters
-
 from props.filtersets.base import ParameterFilterSet
+
+from betterbros.api.boolean_filters import StrictBooleanFilter
 
 from .models import User
 
@@ -11,6 +12,8 @@ class UserFilterSet(ParameterFilterSet):
     email = filters.CharFilter(
         lookup_expr="icontains", help_text="Part of the email, case-insensitive."
     )
+    is_staff = StrictBooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = User

@@ -5,9 +5,10 @@ tests/api/test_prop_market_index_use.py proves it with EXPLAIN on 200k rows).
 """
 
 import django_filters
-from django import forms
 from django.db.models import Subquery
 from django.db.models.functions import Lower
+
+from betterbros.api.boolean_filters import StrictBooleanFilter
 
 from ..choices import League, Platform, Sport
 from ..models import MAX_WEEK, PropMarket, Snapshot
@@ -24,31 +25,6 @@ class BoundedTextFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", MAX_TEXT_FILTER_LENGTH)
         super().__init__(*args, **kwargs)
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """true/false (also 1/0, yes/no); anything else is an error rather than no filter."""
-
-    widget = forms.TextInput
-    default_error_messages = {"invalid": "Use true or false."}
-    ACCEPTED = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if isinstance(value, bool):
-            return value
-        try:
-            return self.ACCEPTED[str(value).lower()]
-        except KeyError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-    def validate(self, value):
-        pass
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class PropMarketFilterSet(ParameterFilterSet):

@@ -2,11 +2,11 @@
 
 import django_filters
 
+from betterbros.api.boolean_filters import StrictBooleanFilter
+
 from ..choices import Platform
 from ..models import SavedSlip
 from .base import ParameterFilterSet
-
-BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
 class SavedSlipFilterSet(ParameterFilterSet):
@@ -16,12 +16,7 @@ class SavedSlipFilterSet(ParameterFilterSet):
         help_text="Snapshot slug (an unknown slug matches nothing).",
     )
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
-    # A typed choice rather than BooleanFilter, which ignores values it cannot read.
-    is_placed = django_filters.TypedChoiceFilter(
-        choices=BOOLEAN_CHOICES,
-        coerce=lambda value: value == "true",
-        help_text="true: placed slips only; false: not yet placed.",
-    )
+    is_placed = StrictBooleanFilter(help_text="true: placed slips only; false: not yet placed.")
     ev = django_filters.RangeFilter(help_text="Expected value range: ev_min / ev_max (inclusive).")
     user = django_filters.UUIDFilter(
         field_name="user_id", help_text="Owner's id (useful to staff; users only see their own)."

@@ -2,10 +2,11 @@
 
 import django_filters
 
+from betterbros.api.boolean_filters import StrictBooleanFilter
+
 from ..choices import League
 from ..models import MAX_WEEK, Snapshot
 from .base import ParameterFilterSet
-from .markets import StrictBooleanFilter
 
 
 class SnapshotFilterSet(ParameterFilterSet):

@@ -83,6 +83,11 @@ def test_the_ordering_message_quotes_the_value(user_client):
             "is_locked=maybe",
             {"is_locked": "is_locked must be true or false."},
         ),
+        (
+            "/api/v1/saved-slips/",
+            "is_placed=maybe",
+            {"is_placed": "is_placed must be true or false."},
+        ),
     ],
 )
 def test_a_filter_error_names_the_parameter_in_a_plain_sentence(user_client, path, query, expected):
@@ -99,3 +104,19 @@ def test_staffs_user_filters_name_the_parameter(staff_client):
     assert response.json() == {
         "subscription_tier": ["subscription_tier must be one of free, pro, enterprise."]
     }
+
+
+@pytest.mark.parametrize("parameter", ["is_staff", "is_active"])
+def test_staffs_boolean_user_filters_refuse_what_is_not_true_or_false(staff_client, parameter):
+    response = staff_client.get(f"/api/v1/users/?{parameter}=maybe")
+
+    assert response.status_code == 400
+    assert response.json() == {parameter: [f"{parameter} must be true or false."]}
+
+
+def test_staffs_boolean_user_filters_take_true_and_false(staff_client, user):
+    staff = staff_client.get("/api/v1/users/?is_staff=true").json()["results"]
+    others = staff_client.get("/api/v1/users/?is_staff=false").json()["results"]
+
+    assert staff and all(row["is_staff"] for row in staff)
+    assert str(user.pk) in {row["id"] for row in others}
