@@ -14,14 +14,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from ..cache import boards_version
 from ..choices import Platform
-from ..history import HISTORY_TABLE, MARKET_TABLE
+from ..feeds.models import ImportRun
+from ..history import MARKET_TABLE
+from ..import_runs import board_freshness
 from ..models import Snapshot
-from ..movement import IMPORT_PREFIX, MoverQuery, movers
+from ..movement import MoverQuery, movers
 
 MOVERS_WINDOW = datetime.timedelta(hours=24)
 MOVERS_BUCKET = datetime.timedelta(minutes=5)
@@ -29,6 +31,16 @@ MOVERS_SHOWN = 10
 EDGES_SHOWN = 10
 LOCKED_SHOWN = 10
 PLATFORM_NAMES = dict(Platform.choices)
+
+
+def _admin_url(name, pk):
+    """The admin page `name` of object `pk`, or None (no object, or no such admin page)."""
+    if pk is None:
+        return None
+    try:
+        return reverse(f"admin:{name}", args=[pk])
+    except NoReverseMatch:
+        return None
 
 
 def _changelist(model, **filters):
@@ -46,28 +58,24 @@ def board_counts():
         return cursor.fetchall()
 
 
-def last_imports(platforms):
-    """{platform: (when, source)} of each platform's newest history version written by an
-    import — one backward probe per platform of the (platform, history_date) index."""
-    if not platforms:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT p.platform, last.history_date, last.history_change_reason
-              FROM unnest(%s::text[]) AS p(platform)
-             CROSS JOIN LATERAL (
-                   SELECT history_date, history_change_reason FROM "{HISTORY_TABLE}" h
-                    WHERE h.platform = p.platform AND h.history_change_reason LIKE %s
-                    ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1
-             ) last
-            """,
-            [sorted(platforms), f"{IMPORT_PREFIX}%"],
-        )
-        return {
-            platform: (at, reason[len(IMPORT_PREFIX) :])
-            for platform, at, reason in cursor.fetchall()
+def last_imports():
+    """{platform: {at, run, source, interval}}: each platform's last successful import
+    (props.import_runs.board_freshness) and the file or feed it read."""
+    runs = {row.platform: row for row in board_freshness()}
+    sources = dict(
+        ImportRun.objects.filter(
+            pk__in=[row.run_id for row in runs.values() if row.run_id]
+        ).values_list("pk", "source_name")
+    )
+    return {
+        platform: {
+            "at": row.last_success,
+            "run": row.run_id,
+            "source": sources.get(row.run_id, ""),
+            "interval": row.interval,
         }
+        for platform, row in runs.items()
+    }
 
 
 def best_edges(boards, limit):
@@ -103,7 +111,7 @@ def _build(now):
             {"league": league, "week": week, "counts": by_platform}
             for (league, week), by_platform in boards.items()
         ],
-        "imports": last_imports(platforms),
+        "imports": last_imports(),
         "movers": movers(MoverQuery(since=since, limit=MOVERS_SHOWN)),
         "movers_since": since,
         "edges": best_edges(boards, EDGES_SHOWN),
@@ -175,15 +183,18 @@ def dashboard(now=None):
             }
         )
     imports = []
-    for platform in platforms:
-        found = data["imports"].get(platform)
+    for platform in sorted(set(platforms) | set(data["imports"])):
+        found = data["imports"].get(platform) or {}
+        at, interval = found.get("at"), found.get("interval")
         imports.append(
             {
                 "platform": PLATFORM_NAMES.get(platform, platform),
-                "at": found[0] if found else None,
-                "source": found[1] if found else None,
-                "age": _age(found[0], now) if found else None,
-                "url": _changelist("historicalpropmarket", platform__exact=platform),
+                "at": at,
+                "source": found.get("source"),
+                "age": _age(at, now) if at else None,
+                "stale": interval is not None and (at is None or now - at > interval),
+                "url": _changelist("propmarket", platform__exact=platform, board="live"),
+                "run_url": _admin_url("props_importrun_change", found.get("run")),
             }
         )
     for mover in data["movers"]:

@@ -5,7 +5,6 @@ queries, none once cached."""
 
 import datetime
 import html
-import importlib.util
 import re
 from pathlib import Path
 
@@ -103,16 +102,14 @@ def test_cached_until_a_market_changes_with_bounded_queries(
     with CaptureQueriesContext(connection) as second:
         page_of(client.get(INDEX))
 
-    def market_queries(queries):
-        return [
-            q["sql"] for q in queries if "prop_markets" in q["sql"] or '"snapshots"' in q["sql"]
-        ]
+    def dashboard_queries(queries):
+        tables = ("prop_markets", '"snapshots"', '"import_runs"', '"feed_sources"')
+        return [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
 
-    # Counts, last imports, movers, locked snapshots, and the edges of each league's latest week
-    # (NFL, NBA) when props.edges is installed; then none from the cache.
-    edges = 2 if importlib.util.find_spec("props.edges") else 0
-    assert len(market_queries(first)) == 4 + edges
-    assert market_queries(second) == []
+    # Counts, feed sources and import runs (the last imports), movers, locked snapshots, and the
+    # edges of each league's latest week (NFL, NBA); then none from the cache.
+    assert len(dashboard_queries(first)) == 5 + 2
+    assert dashboard_queries(second) == []
     with django_capture_on_commit_callbacks(execute=True):
         update_market(market=board["mover"], user=staff_user, line=240.5)
     page = page_of(client.get(INDEX))
