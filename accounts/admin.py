@@ -19,15 +19,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from props.admin.forms import ReadableJSONField
-from props.admin.paginator import EstimatedCountPaginator, PagedAdminMixin
+from betterbros.admin_paging import EstimatedCountPaginator, PagedAdminMixin
+from betterbros.json_fields import ReadableJSONField
 
+from .choices import SUBJECT_FIELDS
 from .models import CreditTransaction, User
 from .services import CreditsError, adjust_credits, transfer_credits
 
 LEDGER_PAGE_SIZE = 20
 
-EXTERNAL_ID_FIELDS = ("clerk_user_id", "supabase_user_id")
+EXTERNAL_ID_FIELDS = tuple(SUBJECT_FIELDS.values())
 
 
 class UserCreationForm(AdminUserCreationForm):

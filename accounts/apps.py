@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
+        from .token_authentication import connect_cache_invalidation
+
+        # In every process: commands and the admin delete tokens and save users too.
+        connect_cache_invalidation()

@@ -23,6 +23,13 @@ class IdentityProvider(models.TextChoices):
     SUPABASE = "supabase", "Supabase"
 
 
+# The user field holding each provider's subject (the token's `sub`).
+SUBJECT_FIELDS = {
+    IdentityProvider.CLERK: "clerk_user_id",
+    IdentityProvider.SUPABASE: "supabase_user_id",
+}
+
+
 class CreditKind(models.TextChoices):
     """What a credits ledger row records. The sign of its amount follows from the kind
     (CREDITING kinds add, DEBITING kinds take away, an adjustment either)."""

@@ -1,9 +1,9 @@
 """django-filter FilterSet for users (staff's `users/` list)."""
 
 import django_filters as filters
-from props.filtersets.base import ParameterFilterSet
 
 from betterbros.api.boolean_filters import StrictBooleanFilter
+from betterbros.api.filtersets import ParameterFilterSet
 
 from .models import User
 

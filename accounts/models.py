@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from props.fields import ValidatedJSONField
-from props.validators import validate_json_object
+from betterbros.json_fields import ValidatedJSONField
+from betterbros.json_validation import validate_json_object
 
 from .choices import (
     CREDITING_KINDS,

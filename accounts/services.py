@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from .choices import CreditKind, IdentityProvider
+from .choices import SUBJECT_FIELDS, CreditKind, IdentityProvider
 from .models import MAX_CREDITS, CreditTransaction, User
 
 CENT = Decimal("0.01")
@@ -298,10 +298,6 @@ class EmailAlreadyRegistered(Exception):
     """A provider's new user claims an email another account already has."""
 
 
-SUBJECT_FIELD = {
-    IdentityProvider.CLERK: "clerk_user_id",
-    IdentityProvider.SUPABASE: "supabase_user_id",
-}
 _PLAIN_LOCAL_PART = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -336,7 +332,7 @@ def provision_external_user(*, provider, subject, email=None, full_name="") -> U
     admin). Two first requests of one subject may race: the loser's insert fails on the unique
     provider id and it returns the winner's row.
     """
-    field = SUBJECT_FIELD[IdentityProvider(provider)]
+    field = SUBJECT_FIELDS[IdentityProvider(provider)]
     user = User.objects.filter(**{field: subject}).first()
     if user is not None:
         return user

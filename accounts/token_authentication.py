@@ -13,7 +13,7 @@ Clerk and Supabase users get the same cache, keyed by provider and subject
 
 Deleting a token, and saving or deleting a user (deactivation, staff or tier changes, a
 provider id moved to another account), drop the cached entries at once (signals, connected in
-every process by `betterbros.apps`). Changes that bypass signals (`QuerySet.update` of those
+every process by `AccountsConfig.ready`). Changes that bypass signals (`QuerySet.update` of those
 fields) show within the TTL. AUTH_TOKEN_CACHE_TTL=0 turns the cache off. With Redis
 unreachable every request authenticates against PostgreSQL.
 """
@@ -24,15 +24,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
 from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from .choices import SUBJECT_FIELDS
+
 CACHED_FIELDS = ("pk", "is_active", "is_staff", "is_superuser", "subscription_tier")
-
-
-SUBJECT_FIELDS = {"clerk": "clerk_user_id", "supabase": "supabase_user_id"}
 
 
 def token_cache_key(key):
@@ -86,12 +84,10 @@ class CachedTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-@receiver([post_save, post_delete], sender=Token, dispatch_uid="accounts.forget_token")
 def forget_token(sender, instance, **kwargs):
     cache.delete(token_cache_key(instance.key))
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.forget_user_tokens")
 def forget_user_tokens(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and not set(update_fields) & set(CACHED_FIELDS):
         return  # e.g. a login's last_login: nothing cached changed
@@ -99,7 +95,6 @@ def forget_user_tokens(sender, instance, update_fields=None, **kwargs):
     cache.delete_many([token_cache_key(key) for key in keys] + _subject_keys(instance))
 
 
-@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.forget_old_subjects")
 def forget_old_subjects(sender, instance, update_fields=None, **kwargs):
     """A provider id moved off an account stops standing for it at once."""
     fields = list(SUBJECT_FIELDS.values())
@@ -110,7 +105,6 @@ def forget_old_subjects(sender, instance, update_fields=None, **kwargs):
         cache.delete_many(_subject_keys(stored))
 
 
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.forget_user")
 def forget_user(sender, instance, **kwargs):
     cache.delete_many(_subject_keys(instance))
 
@@ -124,3 +118,17 @@ def _subject_keys(user):
         for provider, field in SUBJECT_FIELDS.items()
         if subject(field)
     ]
+
+
+def connect_cache_invalidation():
+    """Connect the receivers that drop cached entries (called by `AccountsConfig.ready`)."""
+    user_model = settings.AUTH_USER_MODEL
+    post_save.connect(forget_token, sender=Token, dispatch_uid="accounts.forget_token")
+    post_delete.connect(forget_token, sender=Token, dispatch_uid="accounts.forget_token")
+    post_save.connect(
+        forget_user_tokens, sender=user_model, dispatch_uid="accounts.forget_user_tokens"
+    )
+    pre_save.connect(
+        forget_old_subjects, sender=user_model, dispatch_uid="accounts.forget_old_subjects"
+    )
+    post_delete.connect(forget_user, sender=user_model, dispatch_uid="accounts.forget_user")

@@ -260,7 +260,7 @@ def middle_row(live_count):
 
 def middle_page(client, data, state):
     if "middle" not in state:
-        from props.admin.paginator import AFTER_VAR, decode_cursor, encode_cursor
+        from betterbros.admin_paging import AFTER_VAR, decode_cursor, encode_cursor
 
         html = get(client, MARKETS).text
         next_link = link(html, rf'href="(\?[^"]*\b{AFTER_VAR}=[^"&]+[^"]*)"', "Next page")

@@ -9,10 +9,6 @@ class BetterbrosConfig(AppConfig):
     verbose_name = "BetterBros"
 
     def ready(self):
-        # The token cache's invalidation signals, connected in every process (commands and the
-        # admin delete tokens and save users too, not only the API).
-        from accounts import token_authentication  # noqa: F401
-
         from .pg_timestamps import use_c_timestamp_loader
 
         connection_created.connect(use_c_timestamp_loader, dispatch_uid="betterbros.pg_timestamps")

@@ -184,12 +184,13 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
                 # A Redis outage degrades to cache misses served from PostgreSQL, not errors.
                 "IGNORE_EXCEPTIONS": True,
-                # Logs an outage once when it starts and once when it ends (not per call).
-                "CONNECTION_POOL_CLASS": "betterbros.redis_outage.OutageReportingConnectionPool",
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
+    # Ignored errors go to betterbros.redis_outage's logger, whose filter (LOGGING) reports an
+    # outage once when it starts and once when it ends (not per call).
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "betterbros.redis_outage"
     # Sessions live in the database and are cached in Redis, so they survive a Redis outage.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -369,6 +370,9 @@ STORAGES = {
 
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+# The board list's fast path (docs/DESIGN-NOTES.md): its SQL compiled once per shape, timestamps
+# read by psycopg's C loader, rows read for orjson. Off, the list takes the FilterSet and the ORM.
+BOARD_FAST_PATH = env.bool("BOARD_FAST_PATH", default=True)
 # Largest request body the API reads (beyond it a 413), and largest value of a JSON column as
 # JSON text (beyond it a 400 naming the field, in the API, the admin and the importers alike).
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
@@ -454,11 +458,13 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },
+    "filters": {"once_per_outage": {"()": "betterbros.redis_outage.OncePerOutage"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_JSON else "plain"}
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "betterbros.redis_outage": {"filters": ["once_per_outage"]},
     },
 }

@@ -1,9 +1,9 @@
 """Model fields that carry one of the data's rules with them."""
 
-import sys
-
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+
+from betterbros import json_fields
 
 from .odds import InvalidOdds, normalize_odds
 
@@ -32,31 +32,7 @@ class DecimalOddsField(models.FloatField):
         return super().get_prep_value(_converted(value))
 
 
-# Extra stack frames allowed while reading one stored JSON value that is too deep.
-DEEP_VALUE_EXTRA_FRAMES = 5_000
-
-
-class ValidatedJSONField(models.JSONField):
-    """A JSONField whose validators also see `[]` and `{}`.
-
-    Model.clean_fields skips the validators of a blank=True field whose value is "empty", and
-    for JSONField `[]` and `{}` count as empty — so `[]` where an object belongs would pass
-    full_clean (admin forms, services) and only be stopped by the database's CHECK. Only None
-    and "" are empty here; an empty object is then checked (and accepted) by the validators.
-    """
-
-    empty_values = [None, ""]
-
-    def from_db_value(self, value, expression, connection):
-        try:
-            return super().from_db_value(value, expression, connection)
-        except RecursionError:
-            # A value stored deeper than the request's remaining stack allows (before the depth
-            # limit existed, or by raw SQL) is read with more room, so that the admin can still
-            # open the row and staff can replace it; validation then refuses it on save.
-            limit = sys.getrecursionlimit()
-            sys.setrecursionlimit(limit + DEEP_VALUE_EXTRA_FRAMES)
-            try:
-                return super().from_db_value(value, expression, connection)
-            finally:
-                sys.setrecursionlimit(limit)
+class ValidatedJSONField(json_fields.ValidatedJSONField):
+    """`betterbros.json_fields.ValidatedJSONField` under the path props' migrations and
+    historical models name (a subclass, not a re-export, so that the move changed no
+    migration of props)."""

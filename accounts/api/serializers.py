@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from betterbros.api.serializers import JSONValueField, StrictFieldsMixin
-from props.validators import validate_json_object
+from betterbros.json_validation import validate_json_object
 
 from ..models import User
 

@@ -1,5 +1,5 @@
 """The API's request parsers: a bounded body, and JSON whose every field keeps the limits of
-`props.validators.json_problem`.
+`betterbros.json_validation.json_problem`.
 
 A body larger than the view's `max_body_bytes` (default API_MAX_BODY_BYTES) is a 413 before it
 is read. In a JSON body, a field nested deeper than MAX_JSON_DEPTH, larger than
@@ -17,7 +17,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.utils.json import strict_constant
 
-from props.validators import MAX_JSON_DEPTH, json_problem
+from betterbros.json_validation import MAX_JSON_DEPTH, json_problem
 
 from .exceptions import PayloadTooLarge
 

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from django.db import models
 from rest_framework import serializers
 
-from props.validators import MAX_JSON_DEPTH
+from betterbros.json_validation import MAX_JSON_DEPTH
 
 # Sent by the browsable API's HTML forms alongside the fields.
 FORM_ONLY_KEYS = {"csrfmiddlewaretoken"}
@@ -14,7 +14,7 @@ FORM_ONLY_KEYS = {"csrfmiddlewaretoken"}
 class JSONValueField(serializers.JSONField):
     """A JSON field whose value may also come as text (an HTML form's field): text nested too
     deeply for Python's parser is a 400 like any other over-deep value, not a RecursionError.
-    The limits themselves are the validators' (props.validators.json_problem)."""
+    The limits themselves are the validators' (betterbros.json_validation.json_problem)."""
 
     def to_internal_value(self, data):
         try:

@@ -5,10 +5,11 @@ from django.contrib import admin, messages
 from django.db import IntegrityError, models
 from django.http import HttpResponseRedirect
 
+from betterbros.admin_paging import PagedAdminMixin
+from betterbros.json_fields import ReadableJSONField
+
 from ..services import DomainError, SnapshotLocked
 from ..services.errors import lock_violation_slug
-from .forms import ReadableJSONField
-from .paginator import PagedAdminMixin
 
 SITE_NAME = "BetterBros Props"
 admin.site.site_header = SITE_NAME

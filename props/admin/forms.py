@@ -1,11 +1,8 @@
 """Admin forms. Validation is the models' (full_clean runs the field validators of
-props/validators.py); these forms only add what a form needs on top: readable JSON, positive
+props/validators.py); these forms only add what a form needs on top: positive
 American odds as a separate input, and the lock refusal said before saving."""
 
-import json
-
 from django import forms
-from django.forms.fields import InvalidJSONInput
 from django.utils.html import format_html
 
 from ..history import REASON_LENGTH
@@ -21,47 +18,7 @@ from ..odds import (
 )
 from ..services import DomainError, SnapshotLocked
 from ..services.bulk import MarketEdit
-from ..validators import MAX_JSON_DEPTH
 from .locking import is_in_locked_snapshot
-
-
-class ReadableJSONField(forms.JSONField):
-    """A JSON textarea that shows the value indented, one key per line. The shape rules are the
-    model field's validators (props.fields.ValidatedJSONField runs them on `[]` and `{}` too)."""
-
-    widget = forms.Textarea(attrs={"rows": 8, "cols": 80, "class": "vLargeTextField json-input"})
-
-    # A value stored before the depth limit (props.validators.MAX_JSON_DEPTH) may be too deep
-    # for Python's json module: the page still opens, and saving asks for a valid value.
-    def prepare_value(self, value):
-        if isinstance(value, InvalidJSONInput):
-            return value
-        try:
-            return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
-        except RecursionError:
-            return InvalidJSONInput(
-                f"(nested deeper than {MAX_JSON_DEPTH} levels, too deep to show: replace it)"
-            )
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except RecursionError:
-            raise forms.ValidationError(
-                f"Nested deeper than {MAX_JSON_DEPTH} levels.", code="invalid"
-            ) from None
-
-    def bound_data(self, data, initial):
-        try:
-            return super().bound_data(data, initial)
-        except RecursionError:
-            return InvalidJSONInput(data)
-
-    def has_changed(self, initial, data):
-        try:
-            return super().has_changed(initial, data)
-        except RecursionError:
-            return True
 
 
 class OddsInput(forms.TextInput):

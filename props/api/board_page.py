@@ -1,4 +1,5 @@
-"""The hot board read (`?league=&week=&is_active=` with paging only) without per-request ORM work.
+"""The hot board read (`?league=&week=&is_active=` with paging only) without per-request ORM work,
+when settings.BOARD_FAST_PATH is on (the list takes the FilterSet's path otherwise).
 
 A board page request spent about half its time compiling the page's SQL and a quarter building
 and validating the FilterSet's form (BENCHMARKS.md). Here:
@@ -28,7 +29,7 @@ from rest_framework.exceptions import ValidationError
 from ..filtersets.markets import PropMarketFilterSet
 from ..models import PropMarket
 from ..selectors import market_tuples
-from .market_json import json_rows, market_json_rows
+from .market_json import json_rows, market_json_rows, reads_rows_directly
 from .pagination import CURSOR_PARAM, ORDERING_PARAM, PAGE_SIZE_PARAM, Cursor, page_queryset
 
 BOARD_FILTERS = ("league", "week", "is_active")
@@ -77,9 +78,9 @@ def board_queryset(values, using=None):
 
 def board_page_rows(values, *, using, ordering, cursor, size):
     """One page of the board `values` from database `using` as market JSON rows (see
-    `pagination.paginate`)."""
+    `KeysetPagination.paginate_rows`)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if not reads_rows_directly(connection):
         page = page_queryset(
             board_queryset(values, using), ordering=ordering, cursor=cursor, size=size
         )

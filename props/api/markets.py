@@ -1,15 +1,23 @@
 """`/api/v1/prop-markets/`: the board (cursor pages, cached, ETag), one market, staff writes
-through `props.services`, and line shopping (`compare/`)."""
+through `props.services`, and line shopping (`compare/`).
+
+Retrieve, create, update and destroy are DRF's mixins (the writes call the services); `list`
+and `compare` are custom: cached JSON bodies built from rows, not from serialized instances.
+"""
 
 from functools import partial
 
 from django.conf import settings
 from django.db import router
-from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
@@ -20,11 +28,11 @@ from .. import services
 from ..filtersets.markets import PropMarketFilterSet
 from ..models import PropMarket
 from ..selectors import line_shopping, sorted_offers
-from .board_cache import cached_json, json_response
+from .board_cache import cached_json
 from .board_page import board_filter_values, board_page_rows
 from .market_json import market_json_rows
 from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
-from .pagination import KeysetPagination, page_queryset, paginate, whole_number
+from .pagination import KeysetPagination, page_queryset, whole_number
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 ERRORS = {
@@ -83,10 +91,37 @@ def _bounded_int(request, name, default, minimum, maximum):
     return value
 
 
-class PropMarketViewSet(viewsets.GenericViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(summary="One prop market", responses={200: PropMarketSerializer}),
+    create=extend_schema(
+        summary="Create a prop market (staff)",
+        request=PropMarketSerializer,
+        responses={201: PropMarketSerializer, **ERRORS},
+    ),
+    update=extend_schema(
+        summary="Replace a prop market (staff)",
+        request=PropMarketSerializer,
+        responses={200: PropMarketSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change fields of a prop market (staff)",
+        request=PropMarketSerializer,
+        responses={200: PropMarketSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary="Delete a prop market (staff)", responses={204: None, 409: ERRORS[409]}
+    ),
+)
+class PropMarketViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     """Prop markets: read for every signed-in user, write for staff."""
 
-    queryset = PropMarket.objects.all()
+    queryset = PropMarket.objects.select_related("snapshot")
     serializer_class = PropMarketSerializer
     permission_classes = [ReadForUsersWriteForStaff]
     filter_backends = [DjangoFilterBackend]
@@ -101,7 +136,7 @@ class PropMarketViewSet(viewsets.GenericViewSet):
     def list(self, request):
         def build():
             primary = cache_filling_database()
-            board = board_filter_values(request.query_params)
+            board = board_filter_values(request.query_params) if settings.BOARD_FAST_PATH else None
             if board is not None:  # the hot board query: no FilterSet form, SQL compiled once
                 rows_of = partial(board_page_rows, board, using=primary)
             else:
@@ -110,46 +145,28 @@ class PropMarketViewSet(viewsets.GenericViewSet):
                 def rows_of(**page):
                     return market_json_rows(page_queryset(queryset, **page))
 
-            rows, next_url, previous_url = paginate(request, rows_of=rows_of)
-            return {"next": next_url, "previous": previous_url, "results": rows}
+            rows = self.paginator.paginate_rows(request, rows_of=rows_of)
+            return self.paginator.get_paginated_data(rows)
 
         return cached_json(request, scope="list", board=board_of(request), build=build)
 
-    @extend_schema(summary="One prop market", responses={200: PropMarketSerializer})
-    def retrieve(self, request, pk=None):
-        return json_response(self._row(pk))
+    def filter_queryset(self, queryset):
+        # `list` and `compare` filter with the FilterSet themselves; one market is looked up
+        # by id alone (the backend is declared for the schema's list parameters).
+        return queryset
 
-    @extend_schema(
-        summary="Create a prop market (staff)",
-        request=PropMarketSerializer,
-        responses={201: PropMarketSerializer, **ERRORS},
-    )
-    def create(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        market = services.create_market(user=request.user, **serializer.validated_data)
-        return json_response(self._row(market.pk), status=201)
+    def perform_create(self, serializer):
+        serializer.instance = services.create_market(
+            user=self.request.user, **serializer.validated_data
+        )
 
-    @extend_schema(
-        summary="Replace a prop market (staff)",
-        request=PropMarketSerializer,
-        responses={200: PropMarketSerializer, **ERRORS},
-    )
-    def update(self, request, pk=None):
-        return self._update(request, partial=False)
+    def perform_update(self, serializer):
+        serializer.instance = services.update_market(
+            market=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
 
-    @extend_schema(
-        summary="Change fields of a prop market (staff)",
-        request=PropMarketSerializer,
-        responses={200: PropMarketSerializer, **ERRORS},
-    )
-    def partial_update(self, request, pk=None):
-        return self._update(request, partial=True)
-
-    @extend_schema(summary="Delete a prop market (staff)", responses={204: None, 409: ERRORS[409]})
-    def destroy(self, request, pk=None):
-        services.delete_market(market=self.get_object(), user=request.user)
-        return HttpResponse(status=204)
+    def perform_destroy(self, instance):
+        services.delete_market(market=instance, user=self.request.user)
 
     @extend_schema(
         summary="Line shopping: each player's market across platforms, widest spread first",
@@ -188,19 +205,6 @@ class PropMarketViewSet(viewsets.GenericViewSet):
             return {"next": next_url, "results": groups}
 
         return cached_json(request, scope="compare", board=board_of(request), build=build)
-
-    def _update(self, request, *, partial):
-        market = self.get_object()
-        serializer = self.get_serializer(market, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        services.update_market(market=market, user=request.user, **serializer.validated_data)
-        return json_response(self._row(market.pk))
-
-    def _row(self, pk):
-        rows = market_json_rows(PropMarket.objects.filter(pk=pk))
-        if not rows:
-            raise Http404
-        return rows[0]
 
 
 def _replace(request, **params):

@@ -4,6 +4,9 @@ A page is `ORDER BY <field>, id LIMIT page_size + 1` after the position of the p
 last row, written as a row comparison `(<field>, id) > (value, id)` that PostgreSQL answers from
 the `(<field>, id)`-ordered indexes, so page 1,000 costs what page 1 costs. Cursors are signed
 (a tampered or foreign cursor is a 400, never a 500) and carry the ordering they belong to.
+
+`KeysetPagination` is the DRF pagination class: `paginate_queryset` pages model instances,
+`paginate_rows` pages rows read by the caller (the board list reads its rows for orjson).
 """
 
 import datetime
@@ -14,6 +17,8 @@ from django.core import signing
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ..models import GAME_DATE_SORT_KEY, NO_GAME_DATE_SORTS_AS
@@ -76,11 +81,13 @@ class Cursor:
 
     @classmethod
     def of_row(cls, ordering, row, backwards=False):
+        """The position of `row`: a dict of the ordering field and id, or a model instance."""
         field = ordering.lstrip("-")
-        value = row[field]
+        value = row[field] if isinstance(row, dict) else getattr(row, field)
+        row_id = row["id"] if isinstance(row, dict) else row.pk
         if value is None and field == "game_date":
             value = NO_GAME_DATE_SORTS_AS
-        return cls(ordering, value, row["id"], backwards)
+        return cls(ordering, value, row_id, backwards)
 
     def encode(self):
         value = self.value.isoformat() if isinstance(self.value, datetime.datetime) else self.value
@@ -140,39 +147,54 @@ def page_queryset(queryset, *, ordering, cursor=None, size):
     return page[: size + 1]
 
 
-def paginate(request, *, rows_of):
-    """One page for `request`: (rows, next_url, previous_url).
-
-    `rows_of(ordering=, cursor=, size=)` reads the page's rows as dicts (one query, usually
-    of `page_queryset`); they must carry `id` and the ordering field."""
-    order = ordering(request)
-    size = page_size(request)
-    token = request.query_params.get(CURSOR_PARAM)
-    cursor = Cursor.decode(token, order) if token else None
-    rows = rows_of(ordering=order, cursor=cursor, size=size)
-    more = len(rows) > size
-    rows = rows[:size]
-    url = request.build_absolute_uri()
-    if cursor is not None and cursor.backwards:
-        rows.reverse()
-        next_cursor = Cursor.of_row(order, rows[-1]) if rows else None
-        previous_cursor = Cursor.of_row(order, rows[0], backwards=True) if more else None
-    else:
-        next_cursor = Cursor.of_row(order, rows[-1]) if more else None
-        previous_cursor = (
-            Cursor.of_row(order, rows[0], backwards=True) if cursor is not None and rows else None
-        )
-    return rows, _link(url, next_cursor), _link(url, previous_cursor)
-
-
 def _link(url, cursor):
     if cursor is None:
         return None
     return replace_query_param(remove_query_param(url, CURSOR_PARAM), CURSOR_PARAM, cursor.encode())
 
 
-class KeysetPagination:
-    """Describes the cursor pages in the OpenAPI schema (paging itself is `paginate`)."""
+class KeysetPagination(BasePagination):
+    """Cursor pages of prop markets: `?cursor=&page_size=&ordering=`, `next`/`previous` links."""
+
+    next_link = previous_link = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """The page of `queryset` (model instances) that `request` asks for."""
+        return self.paginate_rows(
+            request, rows_of=lambda **page: list(page_queryset(queryset, **page))
+        )
+
+    def paginate_rows(self, request, *, rows_of):
+        """The page's rows, read by `rows_of(ordering=, cursor=, size=)`: one query, usually of
+        `page_queryset`, returning `size + 1` rows at most (dicts carrying `id` and the
+        ordering field, or model instances)."""
+        order = ordering(request)
+        size = page_size(request)
+        token = request.query_params.get(CURSOR_PARAM)
+        cursor = Cursor.decode(token, order) if token else None
+        rows = rows_of(ordering=order, cursor=cursor, size=size)
+        more = len(rows) > size
+        rows = rows[:size]
+        if cursor is not None and cursor.backwards:
+            rows.reverse()
+            next_cursor = Cursor.of_row(order, rows[-1]) if rows else None
+            previous_cursor = Cursor.of_row(order, rows[0], backwards=True) if more else None
+        else:
+            next_cursor = Cursor.of_row(order, rows[-1]) if more else None
+            previous_cursor = (
+                Cursor.of_row(order, rows[0], backwards=True)
+                if cursor is not None and rows
+                else None
+            )
+        url = request.build_absolute_uri()
+        self.next_link, self.previous_link = _link(url, next_cursor), _link(url, previous_cursor)
+        return rows
+
+    def get_paginated_data(self, data):
+        return {"next": self.next_link, "previous": self.previous_link, "results": data}
+
+    def get_paginated_response(self, data):
+        return Response(self.get_paginated_data(data))
 
     def get_schema_operation_parameters(self, view):
         def query(name, schema, description):

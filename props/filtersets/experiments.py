@@ -8,10 +8,11 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import F
 
+from betterbros.api.filtersets import ParameterFilterSet
+
 from ..choices import ExperimentStatus, League, RiskMode
 from ..models import MAX_WEEK, Experiment
 from ..querysets import metric
-from .base import ParameterFilterSet
 
 # A metric name is one JSON key: letters, digits and single underscores (a double underscore
 # would reach into nested keys).

@@ -9,11 +9,11 @@ from django.db.models import Subquery
 from django.db.models.functions import Lower
 
 from betterbros.api.boolean_filters import StrictBooleanFilter
+from betterbros.api.filtersets import ParameterFilterSet
 
 from ..choices import League, Platform, Sport
 from ..models import MAX_WEEK, PropMarket, Snapshot
 from ..search import MIN_SEARCH_LENGTH, filter_player_name
-from .base import ParameterFilterSet
 
 MAX_TEXT_FILTER_LENGTH = 255
 

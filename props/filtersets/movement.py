@@ -8,10 +8,11 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from betterbros.api.filtersets import ParameterFilterSet
+
 from ..choices import League, Platform
 from ..models import MAX_LINE, MAX_WEEK, PropMarket
 from ..movement import MOVED_BY, MoverQuery
-from .base import ParameterFilterSet
 from .markets import BoundedTextFilter
 
 DEFAULT_WINDOW = datetime.timedelta(hours=24)

@@ -3,10 +3,10 @@
 import django_filters
 
 from betterbros.api.boolean_filters import StrictBooleanFilter
+from betterbros.api.filtersets import ParameterFilterSet
 
 from ..choices import League
 from ..models import MAX_WEEK, Snapshot
-from .base import ParameterFilterSet
 
 
 class SnapshotFilterSet(ParameterFilterSet):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from props.admin import paginator
+from betterbros import admin_paging as paginator
 from props.services import lock_snapshot
 from tests.factories import ExperimentFactory, SavedSlipFactory, SnapshotFactory, UserFactory
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from props.admin import paginator
+from betterbros import admin_paging as paginator
 from tests.factories import PropMarketFactory
 
 from .conftest import messages_of

@@ -1,12 +1,13 @@
-"""The board query (league, week, is_active and paging only) skips the FilterSet's form: it
-answers, and refuses, exactly as the FilterSet does."""
+"""The board query (league, week, is_active and paging only) skips the FilterSet's form when the
+fast path is on: it answers, and refuses, exactly as the FilterSet does (each test runs with
+BOARD_FAST_PATH on and off)."""
 
 import pytest
 from django.db import connection
 
 from tests.factories import PropMarketFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("board_fast_path")]
 URL = "/api/v1/prop-markets/"
 
 
@@ -57,7 +58,9 @@ def prepared_board_statements():
         return [statement for (statement,) in cursor.fetchall()]
 
 
-def test_board_page_runs_as_a_prepared_statement(user_client, settings):
+def test_board_page_runs_as_a_prepared_statement_on_the_fast_path(
+    user_client, settings, board_fast_path
+):
     settings.CACHE_TTL = 0
     PropMarketFactory()
     before = prepared_board_statements()
@@ -65,7 +68,7 @@ def test_board_page_runs_as_a_prepared_statement(user_client, settings):
     for _ in range(2):
         assert user_client.get(f"{URL}?league=NFL&week=5&is_active=true").status_code == 200
 
-    assert len(prepared_board_statements()) == len(before) + 1
+    assert len(prepared_board_statements()) == len(before) + (1 if board_fast_path else 0)
 
 
 def test_game_date_order_is_not_prepared_its_sort_key_must_match_the_index(user_client):

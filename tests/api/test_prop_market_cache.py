@@ -10,7 +10,7 @@ from props.models import PropMarket
 from props.services import lock_snapshot, unlock_snapshot, update_market
 from tests.factories import PropMarketFactory, SnapshotFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("board_fast_path")]
 LIST = "/api/v1/prop-markets/?league=NFL&week=5"
 COMPARE = "/api/v1/prop-markets/compare/?league=NFL&week=5"
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import PropMarketFactory, SnapshotFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("board_fast_path")]
 URL = "/api/v1/prop-markets/compare/"
 
 

@@ -11,7 +11,7 @@ from props.selectors import MARKET_KEYS
 from props.services import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("board_fast_path")]
 URL = "/api/v1/prop-markets/"
 
 

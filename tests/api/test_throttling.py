@@ -88,18 +88,19 @@ def test_requests_pass_when_redis_is_unreachable(client_for, rates, settings):
     assert statuses(client, ME, 3) == [200, 200, 200]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The throttle's clock, set by the test (seconds)."""
-    now = [1_000_000.0]
+    """The throttle's clock, set by the test (seconds); it stands still 10 s into a window, so
+    that no test's requests straddle two windows."""
+    now = [60 * 20_000 + 10.0]
     monkeypatch.setattr(TierRateThrottle, "timer", lambda self: now[0])
     return now
 
 
-def test_window_slides_a_slot_frees_when_the_oldest_request_leaves_it(client_for, rates, clock):
+def test_the_count_starts_again_in_the_next_window(client_for, rates, clock):
     rates(anon="100/min", free="2/min", pro="100/min", enterprise="100/min")
     client = client_for(UserFactory(subscription_tier=SubscriptionTier.FREE))
-    start = clock[0]
+    clock[0] = start = 60 * 20_000 + 10  # 10 s into a window (windows start on whole minutes)
 
     assert statuses(client, ME, 1) == [200]
     clock[0] = start + 30
@@ -107,18 +108,18 @@ def test_window_slides_a_slot_frees_when_the_oldest_request_leaves_it(client_for
     clock[0] = start + 45
     refused = client.get(ME)
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) == 15
-    clock[0] = start + 61
-    assert statuses(client, ME, 2) == [200, 429]  # the request at +30 is still in the window
+    assert int(refused["Retry-After"]) == 5  # the window ends at start + 50
+    clock[0] = start + 50
+    assert statuses(client, ME, 3) == [200, 200, 429]
 
 
-def test_counts_are_one_sorted_set_per_user_in_redis(client_for, rates):
+def test_counts_are_one_counter_per_user_and_window_in_redis(client_for, rates, clock):
     rates(anon="100/min", free="3/min", pro="100/min", enterprise="100/min")
     user = UserFactory(subscription_tier=SubscriptionTier.FREE)
+    clock[0] = 60 * 20_000 + 10
 
     assert statuses(client_for(user), ME, 5) == [200, 200, 200, 429, 429]
-    key = cache.make_key(f"throttle_window_free_{user.pk}")
+    key = cache.make_key(f"throttle_count_free_{user.pk}_20000")
     redis = get_redis_connection("default")
-    assert redis.type(key) == b"zset"
-    assert redis.zcard(key) == 3  # refused requests are not counted
-    assert 0 < redis.pttl(key) <= 60_000
+    assert redis.get(key) == b"5"
+    assert 0 < redis.ttl(key) <= 60

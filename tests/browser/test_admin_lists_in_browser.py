@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from props.admin import paginator
+from betterbros import admin_paging as paginator
 from props.models import PropMarket
 from props.services import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory

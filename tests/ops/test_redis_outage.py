@@ -4,6 +4,7 @@ logged once, and caching resumes by itself when Redis is back. A real redis-serv
 test's own is killed and restarted on the same port."""
 
 import logging
+import time
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -20,6 +21,7 @@ BOARD = "/api/v1/prop-markets/?league=NFL&week=5"
 def redis(settings, own_redis, monkeypatch):
     """The cache pointed at the test's own Redis, with a fresh outage record."""
     monkeypatch.setattr(redis_outage, "outage", redis_outage.RedisOutage())
+    monkeypatch.setattr(redis_outage, "PROBE_SECONDS", 0.05)
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": own_redis.url}}
     return own_redis
 
@@ -93,8 +95,35 @@ def test_an_outage_is_logged_once_and_its_end_once(client, redis, token_headers,
     assert outage_records(caplog, logging.WARNING) == []
 
     redis.start()
+    [recovered] = wait_for(lambda: outage_records(caplog, logging.WARNING))
+    assert "reachable again" in recovered.getMessage()
+    assert not redis_outage.outage.is_down
     for _ in range(3):
         client.get(BOARD, **token_headers)
-    [recovered] = outage_records(caplog, logging.WARNING)
-    assert "reachable again" in recovered.getMessage()
     assert len(outage_records(caplog, logging.ERROR)) == 1
+    assert len(outage_records(caplog, logging.WARNING)) == 1
+
+
+def test_a_second_outage_is_logged_again(client, redis, token_headers, caplog):
+    caplog.set_level(logging.INFO, logger="betterbros.redis_outage")
+    for _ in range(2):
+        redis.kill()
+        client.get(BOARD, **token_headers)
+        redis.start()
+        wait_for(lambda: not redis_outage.outage.is_down)
+    assert len(outage_records(caplog, logging.ERROR)) == 2
+    assert len(outage_records(caplog, logging.WARNING)) == 2
+
+
+def test_other_records_of_the_logger_pass_unchanged(caplog):
+    caplog.set_level(logging.INFO, logger="betterbros.redis_outage")
+    logging.getLogger("betterbros.redis_outage").info("a note")
+    assert [record.getMessage() for record in caplog.records] == ["a note"]
+
+
+def wait_for(condition, seconds=10):
+    """The condition's value once truthy (the recovery is noticed by a background probe)."""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return value
