@@ -40,11 +40,16 @@ class JobFailed(Exception):
         self.result = result or {}
 
 
+class JobBusy(Exception):
+    """Another worker holds the job (or a killed worker's database session still does, until
+    PostgreSQL ends it): the task tries again later."""
+
+
 def run(job_id) -> BackgroundJob | None:
-    """Run the job `job_id` if it is unfinished and no other worker is running it."""
+    """Run the job `job_id` if it is unfinished; JobBusy if another worker is running it."""
     with _exclusive(job_id) as mine:
         if not mine:
-            return None  # another worker is running it
+            raise JobBusy(job_id)
         job = _claim(job_id)
         if job is None:
             return None  # finished already: a task delivered again

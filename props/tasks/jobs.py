@@ -12,6 +12,10 @@ from django.conf import settings
 from ..jobs import files, runner
 from ..jobs.models import JobKind
 
+# A job held elsewhere is asked for again every BUSY_RETRY_SECONDS, for up to a time limit.
+BUSY_RETRY_SECONDS = 3
+BUSY_RETRIES = settings.CELERY_TASK_TIME_LIMIT // BUSY_RETRY_SECONDS
+
 JOB_TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -21,24 +25,33 @@ JOB_TASK_OPTIONS = {
 }
 
 
-@shared_task(name="props.jobs.import", **JOB_TASK_OPTIONS)
-def import_job(job_id):
-    runner.run(job_id)
+@shared_task(name="props.jobs.import", bind=True, **JOB_TASK_OPTIONS)
+def import_job(self, job_id):
+    _run(self, job_id)
 
 
-@shared_task(name="props.jobs.export", **JOB_TASK_OPTIONS)
-def export_job(job_id):
-    runner.run(job_id)
+@shared_task(name="props.jobs.export", bind=True, **JOB_TASK_OPTIONS)
+def export_job(self, job_id):
+    _run(self, job_id)
 
 
-@shared_task(name="props.jobs.capture", **JOB_TASK_OPTIONS)
-def capture_job(job_id):
-    runner.run(job_id)
+@shared_task(name="props.jobs.capture", bind=True, **JOB_TASK_OPTIONS)
+def capture_job(self, job_id):
+    _run(self, job_id)
 
 
-@shared_task(name="props.jobs.delete_snapshots", **JOB_TASK_OPTIONS)
-def delete_snapshots_job(job_id):
-    runner.run(job_id)
+@shared_task(name="props.jobs.delete_snapshots", bind=True, **JOB_TASK_OPTIONS)
+def delete_snapshots_job(self, job_id):
+    _run(self, job_id)
+
+
+def _run(task, job_id):
+    try:
+        runner.run(job_id)
+    except runner.JobBusy as exc:
+        # Another worker has it, or the session of a killed one lingers: ask again later (a
+        # finished job is then left alone).
+        raise task.retry(exc=exc, countdown=BUSY_RETRY_SECONDS, max_retries=BUSY_RETRIES) from None
 
 
 @shared_task(name="props.jobs.remove_expired_files", ignore_result=True)

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.admin.conftest import staff_client  # noqa: F401
+from tests.celery_worker import celery_broker, celery_workers  # noqa: F401
 
 from .eager import job_files, run_jobs_eagerly  # noqa: F401
 

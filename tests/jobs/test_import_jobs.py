@@ -141,3 +141,21 @@ def queued_import(user, status=JobStatus.QUEUED, attempts=0):
     )
     job_file(job, UPLOAD).write_text(BOARD)
     return job
+
+
+def test_a_job_another_session_holds_is_left_to_it_and_asked_for_later(staff_user):
+    import psycopg
+    from django.db import connection
+
+    job = queued_import(staff_user)
+    db = connection.settings_dict
+    key = int.from_bytes(job.pk.bytes[:8], "big", signed=True)
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    ) as other_worker:
+        other_worker.execute("SELECT pg_advisory_lock(%s::bigint)", [key])
+        with pytest.raises(runner.JobBusy):
+            runner.run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.QUEUED, 0)
+    assert not PropMarket.objects.exists()
