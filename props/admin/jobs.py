@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
 from ..jobs.files import files_root
@@ -82,6 +82,7 @@ class BackgroundJobAdmin(admin.ModelAdmin):
                 "job": job,
                 "refresh_seconds": None if job.finished else REFRESH_SECONDS,
                 "result_link": _result_link(job),
+                "import_run_url": _import_run_url(job),
                 "download_url": (
                     reverse("admin:props_backgroundjob_download", args=[job.pk])
                     if job.file_name
@@ -128,6 +129,17 @@ class BackgroundJobAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+
+def _import_run_url(job):
+    """The ImportRun an import job recorded (run_import records one for every import)."""
+    run = job.result.get("import_run")
+    if not run:
+        return None
+    try:
+        return reverse("admin:props_importrun_change", args=[run])
+    except NoReverseMatch:  # the import runs' admin is not installed
+        return None
 
 
 def _result_link(job):

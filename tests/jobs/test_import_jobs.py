@@ -61,6 +61,11 @@ def test_the_import_job_links_the_import_run_it_recorded(staff_client):
 
     run = ImportRun.objects.get()
     assert job.result["import_run"] == str(run.pk)
+    from django.contrib import admin
+
+    if admin.site.is_registered(ImportRun):  # the progress page links it
+        page = staff_client.get(reverse("admin:props_backgroundjob_change", args=[job.pk]))
+        assert reverse("admin:props_importrun_change", args=[run.pk]) in page.content.decode()
 
 
 def test_a_snapshot_locked_before_the_job_runs_fails_the_job_and_imports_nothing(
