@@ -36,13 +36,25 @@ def ready(request):
         report["checks"] = {
             name: {"healthy": check["healthy"]} for name, check in report["checks"].items()
         }
-    elif healthy and request.GET.get("verbose") == "1":
+        return JsonResponse(report, status=200 if healthy else 503)
+    # Flagged feed sources are for staff to see; they do not take the web app out of service.
+    report["feed_sources"] = _feed_sources_detail()
+    if healthy and request.GET.get("verbose") == "1":
         try:
             report["database_info"] = get_db_info()
         except DatabaseError as error:
             report["database_info"] = {"error": str(error)}
         report["credits_check"] = last_credits_check()
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+def _feed_sources_detail():
+    from props.feeds.status import flagged_sources
+
+    try:
+        return {"flagged": flagged_sources()}
+    except DatabaseError as error:
+        return {"error": str(error)}
 
 
 def _is_staff_caller(request):

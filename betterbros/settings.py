@@ -222,9 +222,9 @@ def _redis_location(url):
     return (parts.hostname, parts.port or 6379, parts.path.strip("/") or "0")
 
 
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL",
-    default=_redis_url_with_db(REDIS_URL, CELERY_REDIS_DB) if REDIS_URL else "",
+# An empty value (as in .env.example) means unset.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or (
+    _redis_url_with_db(REDIS_URL, CELERY_REDIS_DB) if REDIS_URL else ""
 )
 if (
     REDIS_URL
@@ -235,7 +235,7 @@ if (
         "CELERY_BROKER_URL must not be REDIS_URL's database (clearing the cache would drop "
         "queued tasks): give it another database number, or set CELERY_REDIS_DB."
     )
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged when it ends, so a worker killed mid-task hands it to another.
@@ -250,7 +250,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Beat asks every FEEDS_SCHEDULER_SECONDS which sources are due (each has its own interval).
+# Beat asks every FEEDS_SCHEDULER_SECONDS which sources are due (each has its own interval). It
+# writes its schedule file after every tick, which is what its health check watches.
+CELERY_BEAT_SYNC_EVERY = 1
 FEEDS_SCHEDULER_SECONDS = env.int("FEEDS_SCHEDULER_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE: dict = {
     "poll-due-feed-sources": {

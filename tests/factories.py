@@ -131,5 +131,5 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     status = "succeeded"
     platforms = ",prizepicks,"
     created = 10
-    started_at = factory.LazyFunction(timezone.now)
     finished_at = factory.LazyFunction(timezone.now)
+    started_at = factory.SelfAttribute("finished_at")

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import UserViewSet
 from props.api.edges import EdgesView
 from props.api.experiments import ExperimentViewSet
+from props.api.import_runs import ImportRunViewSet
 from props.api.line_history import MarketHistoryView, MoversView
 from props.api.markets import PropMarketViewSet
 from props.api.slips import SavedSlipViewSet
@@ -19,6 +20,7 @@ router.register("experiments", ExperimentViewSet, basename="experiment")
 router.register("saved-slips", SavedSlipViewSet, basename="saved-slip")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
 router.register("prop-markets", PropMarketViewSet, basename="prop-market")
+router.register("import-runs", ImportRunViewSet, basename="import-run")
 
 app_name = "api"
 urlpatterns = [

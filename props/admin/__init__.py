@@ -3,6 +3,7 @@ per model admin, plus the forms, filters, bulk writes, import/export views and t
 they share. Importing the package registers them."""
 
 from .experiments import ExperimentAdmin
+from .feeds import FeedSourceAdmin, ImportRunAdmin
 from .history import MarketChangeAdmin
 from .jobs import BackgroundJobAdmin
 from .markets import PropMarketAdmin
@@ -12,6 +13,8 @@ from .snapshots import SnapshotAdmin
 __all__ = [
     "BackgroundJobAdmin",
     "ExperimentAdmin",
+    "FeedSourceAdmin",
+    "ImportRunAdmin",
     "MarketChangeAdmin",
     "PropMarketAdmin",
     "SavedSlipAdmin",

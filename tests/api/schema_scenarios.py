@@ -153,6 +153,15 @@ SCENARIOS = {
     ),
     "users": Scenario("staff", "get", f"{API}/users/", fixed(f"{API}/users/"), 200),
     "users-not-staff": Scenario("owner", "get", f"{API}/users/", fixed(f"{API}/users/"), 403),
+    "import-runs": Scenario(
+        "staff", "get", f"{API}/import-runs/", fixed(f"{API}/import-runs/?status=failed"), 200
+    ),
+    "import-runs-bad-filter": Scenario(
+        "staff", "get", f"{API}/import-runs/", fixed(f"{API}/import-runs/?status=nope"), 400
+    ),
+    "import-runs-not-staff": Scenario(
+        "owner", "get", f"{API}/import-runs/", fixed(f"{API}/import-runs/"), 403
+    ),
     "user": Scenario(
         "staff", "get", f"{API}/users/{{id}}/", lambda w: f"{API}/users/{w.owner.pk}/", 200
     ),

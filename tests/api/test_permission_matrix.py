@@ -117,6 +117,11 @@ ENDPOINTS = [
     ),
     Endpoint("users", "/api/v1/users/", every_method(STAFF_ONLY_NOT_ALLOWED, get=STAFF_ONLY)),
     Endpoint(
+        "import-runs",
+        "/api/v1/import-runs/",
+        every_method(STAFF_ONLY_NOT_ALLOWED, get=STAFF_ONLY),
+    ),
+    Endpoint(
         "user",
         "/api/v1/users/{id}/",
         every_method(STAFF_ONLY_NOT_ALLOWED, get=STAFF_ONLY),

@@ -68,3 +68,25 @@ def test_a_fault_through_the_worker_is_recorded_and_changes_nothing(
     assert not PropMarket.objects.exists()
     nba_source.refresh_from_db()
     assert nba_source.consecutive_failures == 1
+
+
+def test_a_worker_killed_mid_poll_leaves_the_board_as_it_was_and_its_run_is_failed_next_time(
+    celery_workers, nba_source, feed_server
+):
+    feed_server.slow_seconds = 5
+    feed_server.fail("/nba.json", "timeout")  # the first request hangs; the worker dies in it
+    patient = {**FAST_FEEDS, "FEEDS_READ_TIMEOUT": "30"}
+    celery_workers.start("doomed", env=patient)
+    poll_source.delay(nba_source.pk)
+    celery_workers.wait_for(lambda: feed_server.requests("/nba.json"))
+
+    celery_workers.kill("doomed")
+
+    [abandoned] = ImportRun.objects.all()
+    assert abandoned.status == "running" and not PropMarket.objects.exists()
+    celery_workers.start("next", env=patient)
+    poll_source.delay(nba_source.pk)
+    celery_workers.wait_for(lambda: ImportRun.objects.filter(status="succeeded").exists())
+    abandoned.refresh_from_db()
+    assert abandoned.status == "failed" and "worker killed or lost" in abandoned.error
+    assert PropMarket.objects.count() == NBA_MARKETS

@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 user=user,
                 progress=True,
+                origin="command",
             )
         except ImportFailed as exc:
             self._write_errors(exc.report, options["errors"])
