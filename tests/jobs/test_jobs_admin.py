@@ -56,3 +56,30 @@ def test_a_job_cannot_be_added_changed_or_deleted_in_the_admin(staff_client, sta
     url = reverse("admin:props_backgroundjob_delete", args=[job.pk])
     assert staff_client.post(url, {"post": "yes"}).status_code == 403
     assert BackgroundJob.objects.filter(pk=job.pk).exists()
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker is a closed port on loopback."""
+    from tests.celery_worker import _point_app_at
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    closed = "redis://127.0.0.1:16399/0"
+    previous = _point_app_at(broker_url=closed, result_backend=closed)
+    yield
+    _point_app_at(**previous)
+
+
+def test_with_the_broker_down_the_click_fails_the_job_and_says_so(broker_down, staff_client):
+    from tests.factories import PropMarketFactory
+
+    PropMarketFactory.create_batch(2, league="NFL", week=6)
+    response = staff_client.post(
+        reverse("admin:props_snapshot_capture"),
+        {"snapshot_id": "nfl-week-6-final", "league": "NFL", "week": 6},
+    )
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("The job could not be queued (")
+    assert "Nothing was done; try again later." in staff_client.get(response.url).content.decode()
