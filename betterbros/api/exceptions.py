@@ -13,7 +13,7 @@ from django.db import IntegrityError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from props.services.errors import (
+from props.services import (
     DomainError,
     InvalidTransition,
     SnapshotLocked,

@@ -14,8 +14,7 @@ from betterbros.api.viewsets import OwnedModelViewSet
 from ..choices import ExperimentStatus
 from ..filtersets.experiments import ExperimentFilterSet
 from ..models import Experiment, Snapshot
-from ..services.errors import InvalidTransition
-from ..services.experiments import check_transition, transition_experiment
+from ..services import InvalidTransition, check_transition, transition_experiment
 from ..validators import MAX_STRING_LENGTH
 from .json_fields import MetricsField
 

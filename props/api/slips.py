@@ -14,7 +14,7 @@ from betterbros.api.viewsets import OwnedModelViewSet
 
 from ..filtersets.slips import SavedSlipFilterSet
 from ..models import SavedSlip
-from ..services.slips import create_saved_slip, place_slip
+from ..services import create_saved_slip, place_slip
 from ..validators import MAX_STRING_LENGTH, validate_correlations
 from .experiments import SnapshotSlugField
 from .json_fields import CorrelationsField, LegsField, TagsField

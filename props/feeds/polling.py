@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ..import_runs import fail_run, finish_run, start_run
 from ..importers import run_import
-from ..services.errors import DomainError
+from ..services import DomainError
 from .fetch import FetchFailed, fetch
 from .models import FeedSource, ImportRun, RunStatus
 

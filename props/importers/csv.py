@@ -1,6 +1,6 @@
 """Our own CSV format, the one `export_props` writes: one market per row, columns named as the
 model's fields plus `snapshot`, the slug of the row's board (empty: the live board), so that any
-export imports back to the boards it came from (see the README). Streamed row by row.
+export imports back to the boards it came from (see docs/imports.md). Streamed row by row.
 
 Text cells that a spreadsheet would run as a formula (OWASP's rule: starting with = + - @ tab or
 carriage return) are written with a leading `'`, and read back without it; numbers are never

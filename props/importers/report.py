@@ -4,7 +4,7 @@ import csv
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..services.errors import DomainError
+from ..services import DomainError
 
 # Options a feed may need, and how the admin's upload form names them.
 OPTION_LABELS = {"platform": "Platform", "league": "League", "week": "Week"}

@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 
 import orjson
 from django.core.exceptions import ValidationError
+from django.db.models import CharField
 
 from .. import catalogue
 from ..choices import SPORT_OF_LEAGUE, League, Platform
-from ..models import MAX_LINE, MAX_WEEK, Snapshot
+from ..models import MAX_LINE, MAX_WEEK, PropMarket, Snapshot
 from ..odds import InvalidOdds, decimal_odds
 from ..validators import validate_clean_json
 from .weeks import season_from_game_date, week_from_game_date
@@ -49,16 +50,11 @@ COLUMNS = (
 # `snapshot_id`: the board the file names for the row (None = live, or a --snapshot override).
 STAGED_COLUMNS = ("location", *COLUMNS, "snapshot_id")
 
+# Free text is limited by its column; choice columns (platform, league) are checked by value.
 MAX_LENGTHS = {
-    "external_id": 255,
-    "player_id": 100,
-    "player_name": 255,
-    "position": 20,
-    "team": 50,
-    "opponent": 50,
-    "market_type": 100,
-    "stat_category": 50,
-    "game_id": 100,
+    field.name: field.max_length
+    for field in PropMarket._meta.concrete_fields
+    if field.name in COLUMNS and isinstance(field, CharField) and not field.choices
 }
 TRUE_TEXT = {"true", "t", "1", "yes", "y"}
 FALSE_TEXT = {"false", "f", "0", "no", "n"}

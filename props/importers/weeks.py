@@ -1,6 +1,6 @@
 """The week and season of a game from its date, for feeds that carry neither.
 
-The rule, documented in the README: the game's calendar date is taken in US Eastern time (the
+The rule, documented in docs/imports.md: the game's calendar date is taken in US Eastern time (the
 leagues' own calendar, so a 8:30 pm ET kick-off stored as 01:30 UTC the next day keeps its
 date). NFL: the season's week, counted from the Tuesday after Labor Day (week 1 runs Tuesday to
 Monday, so Thursday-to-Monday games share a week); January and February games belong to the

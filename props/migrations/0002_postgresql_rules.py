@@ -4,7 +4,8 @@ The lock trigger makes a locked snapshot immutable below the ORM, so QuerySet.up
 imports and raw SQL cannot bypass it: INSERT/UPDATE/DELETE of a locked snapshot's prop markets
 is refused, and so is any change to a locked snapshot other than unlocking it. Refusals are
 check_violation errors naming the constraint `snapshot_locked`, which Django raises as
-IntegrityError and `props.services.errors.translate_lock_violation` turns into SnapshotLocked.
+IntegrityError; `props.services.errors.lock_violation_slug` recognises them and the writers
+raise SnapshotLocked naming the snapshot.
 """
 
 from django.db import migrations

@@ -10,8 +10,9 @@ from .errors import (
     SlipAlreadyPlaced,
     SnapshotLocked,
     TierLimitReached,
+    lock_violation_slug,
 )
-from .experiments import transition_experiment, update_experiment_metrics
+from .experiments import check_transition, transition_experiment, update_experiment_metrics
 from .locking import ensure_unlocked, lock_snapshot, unlock_snapshot
 from .markets import create_market, delete_market, delete_props_created_before, update_market
 from .slips import create_saved_slip, place_slip
@@ -24,6 +25,7 @@ __all__ = [
     "SnapshotLocked",
     "TierLimitReached",
     "capture_snapshot",
+    "check_transition",
     "create_market",
     "create_saved_slip",
     "delete_market",
@@ -31,6 +33,7 @@ __all__ = [
     "delete_snapshot",
     "ensure_unlocked",
     "lock_snapshot",
+    "lock_violation_slug",
     "place_slip",
     "transition_experiment",
     "unlock_snapshot",

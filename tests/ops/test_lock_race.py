@@ -12,8 +12,12 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
 from props.models import PropMarket
-from props.services import SnapshotLocked, ensure_unlocked, lock_snapshot
-from props.services.errors import lock_violation_slug
+from props.services import (
+    SnapshotLocked,
+    ensure_unlocked,
+    lock_snapshot,
+    lock_violation_slug,
+)
 from tests.factories import PropMarketFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,8 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from props.models import PropMarket, Snapshot
-from props.services import lock_snapshot
-from props.services.errors import lock_violation_slug
+from props.services import lock_snapshot, lock_violation_slug
 from tests.factories import PropMarketFactory, SnapshotFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,26 +17,15 @@ from tests.factories import PropMarketFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
-COMPARED = [
-    "platform",
-    "external_id",
-    "sport",
-    "league",
-    "season",
-    "week",
-    "player_id",
-    "player_name",
-    "position",
-    "team",
-    "opponent",
-    "market_type",
-    "stat_category",
-    "line",
-    "odds",
-    "game_id",
-    "game_date",
-    "is_active",
-    "extra_metadata",
+# Every column a market holds, from the model (so a new field is compared too), except what a
+# round trip does not keep: the id, the board (compared separately) and the write times.
+# The natural key first: rows sort by it (other columns may be None).
+NOT_ROUND_TRIPPED = {"id", "snapshot", "created_at", "updated_at"}
+NATURAL_KEY = ["platform", "external_id"]
+COMPARED = NATURAL_KEY + [
+    field.name
+    for field in PropMarket._meta.concrete_fields
+    if field.name not in NOT_ROUND_TRIPPED and field.name not in NATURAL_KEY
 ]
 
 

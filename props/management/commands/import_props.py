@@ -6,7 +6,7 @@
 
 Prints a one-line summary (created, updated, unchanged, deactivated, rejected, seconds, rows/s)
 and what it decided (format, board, week source, skipped leagues, unknown stats). Exits with 1
-and a message, writing nothing, when the file or its rows are bad. See the README.
+and a message, writing nothing, when the file or its rows are bad. See docs/imports.md.
 """
 
 from django.core.management.base import BaseCommand, CommandError
