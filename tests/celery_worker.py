@@ -5,6 +5,7 @@ Redis broker, working on the test database.
 
     def test_something(celery_workers):
         celery_workers.start("one")                  # returns once the worker answers a ping
+        celery_workers.start("a", "b", env={...})    # several, started side by side
         some_task.delay(...)                         # goes through Redis to the worker
         celery_workers.wait_for(lambda: ..., timeout=20)
 
@@ -91,8 +92,18 @@ class CeleryWorkers:
         env.update(extra or {})
         return env
 
-    def start(self, name="worker", *, env=None, pool="solo", concurrency=1, log_dir=None):
-        """Start a worker named `name@<host>` and return once it answers a ping."""
+    def start(self, *names, env=None, pool="solo", concurrency=1, log_dir=None):
+        """Start workers named `name@<host>` (default "worker"), side by side, and return once
+        each answers a ping: the last one's process (`processes` has them all)."""
+        processes = [
+            self._spawn(name, env=env, pool=pool, concurrency=concurrency, log_dir=log_dir)
+            for name in names or ("worker",)
+        ]
+        for name in names or ("worker",):
+            self._wait_until_ready(self._node(name))
+        return processes[-1]
+
+    def _spawn(self, name, *, env, pool, concurrency, log_dir):
         node = f"{name}@{socket.gethostname()}"
         log_dir = Path(log_dir or ROOT / "test-artifacts" / "celery")
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -113,6 +124,10 @@ class CeleryWorkers:
             )
         self.processes[node] = process
         self.logs[node] = log
+        return process
+
+    def _wait_until_ready(self, node):
+        process, log = self.processes[node], self.logs[node]
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if process.poll() is not None:

@@ -37,8 +37,7 @@ def test_two_workers_given_the_same_poll_import_the_source_once(
 ):
     feed_server.slow_seconds = 0.3  # hold the first poll a moment (below the read timeout)
     feed_server.fail("/nba.json", "500")
-    celery_workers.start("w1", env=FAST_FEEDS)
-    celery_workers.start("w2", env=FAST_FEEDS)
+    celery_workers.start("w1", "w2", env=FAST_FEEDS)
 
     for _ in range(4):  # the same claimed poll delivered to both workers, twice each
         poll_source.delay(nba_source.pk, None)
