@@ -29,8 +29,8 @@ class IdempotencyKeyReused(CreditsError):
     """An idempotency key already recorded a different operation for this user."""
 
 
-MAX_IDEMPOTENCY_KEY_LENGTH = CreditTransaction._meta.get_field("idempotency_key").max_length
-MAX_REASON_LENGTH = CreditTransaction._meta.get_field("reason").max_length
+MAX_IDEMPOTENCY_KEY_LENGTH: int = CreditTransaction._meta.get_field("idempotency_key").max_length  # type: ignore[assignment]
+MAX_REASON_LENGTH: int = CreditTransaction._meta.get_field("reason").max_length  # type: ignore[assignment]
 
 
 # --- the ledger ----------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def _replay(user_id, idempotency_key, *, kind, amount, reason, counterpart=None)
     if row is None:
         return None
     same = (row.kind, row.amount, row.reason) == (kind, amount, reason) and (
-        counterpart is None or row.paired.user_id == counterpart
+        counterpart is None or row.paired.user_id == counterpart  # type: ignore[union-attr]
     )
     if not same:
         raise IdempotencyKeyReused(

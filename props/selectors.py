@@ -5,8 +5,10 @@ use it); `line_shopping` and `snapshot_diff` are the compare and diff reads.
 """
 
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Aggregate, Count, F, JSONField, Max, Min
+from django.db.models import Aggregate, Count, F, JSONField, Max, Min, QuerySet
 from django.db.models.functions import JSONObject
 
 from .models import PropMarket
@@ -40,14 +42,14 @@ MARKET_COLUMNS = {
 MARKET_KEYS = tuple(MARKET_COLUMNS)
 
 
-def market_rows(queryset):
+def market_rows(queryset: QuerySet[PropMarket]) -> list[dict[str, Any]]:
     """The markets of `queryset` as dicts of MARKET_KEYS, in one query (the snapshot's slug
     comes through a join), without model instances: the list endpoint's hot path."""
     keys = MARKET_KEYS
     return [dict(zip(keys, row, strict=True)) for row in market_tuples(queryset)]
 
 
-def market_tuples(queryset):
+def market_tuples(queryset: QuerySet[PropMarket]) -> Iterable[tuple[Any, ...]]:
     return queryset.values_list(*MARKET_COLUMNS.values())
 
 
@@ -58,11 +60,13 @@ class JSONArrayAgg(Aggregate):
     function = "JSONB_AGG"
     output_field = JSONField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
-def line_shopping(queryset, *, min_platforms=2):
+def line_shopping(
+    queryset: QuerySet[PropMarket], *, min_platforms: int = 2
+) -> QuerySet[PropMarket, dict[str, Any]]:
     """Line shopping over `queryset` (already filtered to one board): active markets grouped by
     league, season, week, player and canonical market type, each group with every platform's
     offer (line, odds, id), the lowest and highest line and their spread, widest spread first.
@@ -86,7 +90,7 @@ def line_shopping(queryset, *, min_platforms=2):
     )
 
 
-def sorted_offers(groups):
+def sorted_offers(groups: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
     """`groups` of `line_shopping` with each group's offers lowest line first (ids in the
     canonical UUID form whatever the database stores)."""
     for group in groups:
@@ -99,13 +103,13 @@ def sorted_offers(groups):
 DIFF_KEY = ("platform", "player_name", "market_type")
 
 
-def snapshot_diff(snapshot, against):
+def snapshot_diff(snapshot: Any, against: Any) -> dict[str, list[dict[str, Any]]]:
     """What changed from `against` (the older board) to `snapshot`: active markets matched by
     platform + player + market type. Returns {"added": [...], "removed": [...], "moved": [...]}
     where moved markets carry their old and new line and odds. Where a board has several
     markets with the same key, the one with the lowest line (then id) stands for it. One query.
     """
-    boards = {snapshot.pk: {}, against.pk: {}}
+    boards: dict[Any, dict[tuple[Any, ...], dict[str, Any]]] = {snapshot.pk: {}, against.pk: {}}
     rows = (
         PropMarket.objects.filter(snapshot__in=list(boards), is_active=True)
         .order_by("line", "id")

@@ -225,7 +225,7 @@ def _choose_format(stream, name, report):
             raise FormatError(f"Unknown format {name!r}; known: {', '.join(FORMATS)}.")
         feed = FORMATS[name]
     else:
-        feed = next((feed for feed in FORMATS.values() if feed.detect(head)), None)
+        feed = next((feed for feed in FORMATS.values() if feed.detect(head)), None)  # type: ignore[assignment]
         if feed is None:
             raise FormatError(
                 "Cannot tell the file's format from its content; give --format "
@@ -300,7 +300,7 @@ def _write(
             if report.dry_run:
                 raise _DryRunRollback
             if report.created + report.updated + report.deactivated >= ANALYZE_AFTER_ROWS:
-                transaction.on_commit(writer.analyze)
+                transaction.on_commit(writer.analyze)  # type: ignore[union-attr]
     except IntegrityError as exc:
         locked = lock_violation_slug(exc)
         if locked:
@@ -338,7 +338,7 @@ def _create_snapshot(slug, writer, defaults, user, report):
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         raise ImportFailed(f"Cannot create snapshot '{slug}': {problems}", report) from None
-    snapshot._history_user = user
+    snapshot._history_user = user  # type: ignore[attr-defined]
     snapshot.save()
     return snapshot
 

@@ -9,7 +9,8 @@ A problem with the whole file (not JSON, wrong format, empty) raises `FormatErro
 import csv
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
 import orjson
 
@@ -29,11 +30,11 @@ class FeedFormat(ABC):
         """Whether a file that starts with `head` (its first kilobytes, as text) is this format."""
 
     @abstractmethod
-    def records(self, stream) -> Iterator[tuple[str, dict | RowError]]:
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         """(location, record or RowError) for each market of the binary `stream`."""
 
 
-def load_json_document(stream, what):
+def load_json_document(stream: IO[bytes], what: str) -> Any:
     """A whole JSON document (an API response of a few megabytes) with clear errors."""
     data = stream.read()
     if data.startswith(b"\xef\xbb\xbf"):
@@ -46,7 +47,9 @@ def load_json_document(stream, what):
         raise FormatError(f"The file is not valid JSON ({exc}); expected {what}.") from None
 
 
-def csv_records(stream, required, *, name) -> Iterator[tuple[str, dict | RowError]]:
+def csv_records(
+    stream: IO[bytes], required: Iterable[str], *, name: str
+) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
     """Stream a CSV file as ("line N", {header: value}) with its header checked for `required`."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)

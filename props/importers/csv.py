@@ -6,6 +6,9 @@ Text cells that a spreadsheet would run as a formula (OWASP's rule: starting wit
 carriage return) are written with a leading `'`, and read back without it; numbers are never
 escaped. `escape_formula` and `unescape_formula` are the one pair of rules both sides use."""
 
+from collections.abc import Iterator
+from typing import IO, Any
+
 import orjson
 
 from .base import FeedFormat, csv_records
@@ -49,11 +52,11 @@ class CsvFormat(FeedFormat):
     name = "csv"
     description = "BetterBros CSV (the export format)"
 
-    def detect(self, head):
+    def detect(self, head: str) -> bool:
         first_line = head.lstrip("\ufeff").split("\n", 1)[0]
         return all(column in first_line for column in REQUIRED)
 
-    def records(self, stream):
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         for location, record in csv_records(stream, REQUIRED, name="BetterBros CSV"):
             if isinstance(record, RowError):
                 yield location, record

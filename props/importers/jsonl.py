@@ -1,6 +1,9 @@
 """Our own JSON-lines format, the one `export_props --format jsonl` writes: one JSON object per
 line with the CSV format's keys (extra_metadata an object). Streamed line by line."""
 
+from collections.abc import Iterator
+from typing import IO, Any
+
 import orjson
 
 from .base import FeedFormat, FormatError
@@ -12,7 +15,7 @@ class JsonLinesFormat(FeedFormat):
     name = "jsonl"
     description = "BetterBros JSON lines (the export format)"
 
-    def detect(self, head):
+    def detect(self, head: str) -> bool:
         first_line = head.lstrip("\ufeff \r\n\t").split("\n", 1)[0]
         try:
             record = orjson.loads(first_line)
@@ -20,7 +23,7 @@ class JsonLinesFormat(FeedFormat):
             return False
         return isinstance(record, dict) and "player_name" in record
 
-    def records(self, stream):
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         seen_any = False
         for number, raw in enumerate(stream, start=1):
             location = f"line {number}"

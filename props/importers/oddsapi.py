@@ -7,6 +7,8 @@ otherwise (`oddsFormat=decimal`). Alternate markets (`…_alternate`) list sever
 player; each point is its own market. "Yes" outcomes (anytime scorer) are a 0.5 line.
 """
 
+from typing import Any
+
 from .base import FeedFormat, FormatError, load_json_document
 from .report import RowError
 
@@ -40,7 +42,7 @@ def _event_records(prefix, event):
             path = f"{prefix}bookmakers[{b}].markets[{m}]"
             key = str(market.get("key", ""))
             alternate = key.endswith(ALTERNATE_SUFFIX)
-            sides = {}
+            sides: dict[Any, Any] = {}
             for o, outcome in enumerate(market.get("outcomes") or []):
                 location = f"{path}.outcomes[{o}]"
                 if not isinstance(outcome, dict) or not outcome.get("description"):

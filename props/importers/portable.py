@@ -3,6 +3,7 @@ and deactivation as `postgres.PostgresWriter`, through the ORM in batches. Rows 
 memory, which suits the demo-sized boards this path exists for."""
 
 from collections import Counter
+from typing import Any
 
 import orjson
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -27,7 +28,7 @@ class PortableWriter:
         return len(self.rows)
 
     def duplicates(self):
-        locations = {}
+        locations: dict[Any, list[str]] = {}
         for location, values in self.rows:
             locations.setdefault(_key(values), []).append(location)
         return [(*key[1:], found) for key, found in locations.items() if len(found) > 1]

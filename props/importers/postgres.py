@@ -121,6 +121,7 @@ class PostgresWriter:
         """Upsert the staged rows into the board; return (created, updated). Raises
         DuplicateKeys, leaving the transaction to be rolled back, when a key is staged twice."""
         in_snapshots = sql.SQL("(snapshot_id, platform, external_id) WHERE snapshot_id IS NOT NULL")
+        parts: list[tuple[sql.Composable, sql.Composable, sql.Composable | None]]
         if snapshot_pk:
             parts = [(in_snapshots, sql.SQL(""), sql.SQL("%(snapshot)s"))]
         else:

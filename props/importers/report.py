@@ -106,7 +106,7 @@ class ImportReport:
 
     def rejection_groups(self) -> list[RejectionGroup]:
         """The rejected rows grouped by (field, reason), in the order first met."""
-        groups = {}
+        groups: dict[tuple[str, str], list[str]] = {}
         for error in self.rejected:
             groups.setdefault((error.field, error.reason), []).append(error.location)
         return [

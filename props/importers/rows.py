@@ -13,16 +13,18 @@ slug of the row's board, empty for the live board; our own format's column).
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from django.core.exceptions import ValidationError
 from django.db.models import CharField
 
+from betterbros.json_validation import validate_clean_json
+
 from .. import catalogue
 from ..choices import SPORT_OF_LEAGUE, League, Platform
 from ..models import MAX_LINE, MAX_WEEK, PropMarket, Snapshot
 from ..odds import InvalidOdds, decimal_odds
-from ..validators import validate_clean_json
 from .weeks import season_from_game_date, week_from_game_date
 
 # The staged columns, in COPY order; `location` says where the row came from in the file.
@@ -110,10 +112,10 @@ class Normaliser:
     def __init__(self, defaults: Defaults, report):
         self.defaults = defaults
         self.report = report
-        self._leagues = {}
-        self._markets = {}
-        self._teams = {}
-        self._dates = {}
+        self._leagues: dict[Any, Any] = {}
+        self._markets: dict[Any, Any] = {}
+        self._teams: dict[Any, Any] = {}
+        self._dates: dict[Any, Any] = {}
         # Slug -> pk of every snapshot, read before the rows: no query can run while they are
         # COPYed. Only needed when the file's boards count (no --snapshot override).
         self._boards = (

@@ -3,8 +3,10 @@ telling its format from its first kilobytes."""
 
 import io
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from .base import FormatError
 
@@ -14,14 +16,14 @@ HEAD_SIZE = 64 * 1024
 class _Rewound(io.RawIOBase):
     """A stream that replays `head` (already read for sniffing) before the rest of `stream`."""
 
-    def __init__(self, head, stream):
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
         self._head = memoryview(head)
         self._stream = stream
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer):
+    def readinto(self, buffer: Any) -> int:
         if self._head:
             size = min(len(buffer), len(self._head))
             buffer[:size] = self._head[:size]
@@ -33,7 +35,7 @@ class _Rewound(io.RawIOBase):
 
 
 @contextmanager
-def open_source(source):
+def open_source(source: Any) -> Iterator[tuple[IO[bytes], str, int | None]]:
     """Yield (binary stream, display name, size in bytes or None) for a path, "-" or a file."""
     if source == "-":
         yield sys.stdin.buffer, "stdin", None
@@ -50,7 +52,7 @@ def open_source(source):
         yield source, name, getattr(source, "size", None)
 
 
-def sniff(stream):
+def sniff(stream: IO[bytes]) -> tuple[str, IO[bytes]]:
     """(head text, a stream that still starts at the beginning) for format detection."""
     head = b""
     while len(head) < HEAD_SIZE:

@@ -22,7 +22,7 @@ LEAGUE_TIME_ZONE = ZoneInfo("America/New_York")
 SPLIT_SEASON_START_MONTH = 7
 
 
-def _labor_day(year) -> date:
+def _labor_day(year: int) -> date:
     first = date(year, 9, 1)
     return first + timedelta(days=(7 - first.weekday()) % 7)
 
@@ -39,7 +39,7 @@ def nfl_week(game_day: date) -> tuple[int, int]:
     return season, (game_day - start).days // 7 + 1
 
 
-def week_from_game_date(league, game_date: datetime) -> tuple[int, int]:
+def week_from_game_date(league: str, game_date: datetime) -> tuple[int, int]:
     """(season, week) of a game: the NFL season week, else the ISO week."""
     game_day = game_date.astimezone(LEAGUE_TIME_ZONE).date()
     if league == League.NFL:
@@ -47,12 +47,12 @@ def week_from_game_date(league, game_date: datetime) -> tuple[int, int]:
     return season_of(league, game_day), game_day.isocalendar().week
 
 
-def season_from_game_date(league, game_date: datetime) -> int:
+def season_from_game_date(league: str, game_date: datetime) -> int:
     """The season of a game by its league's season rule (above)."""
     return season_of(league, game_date.astimezone(LEAGUE_TIME_ZONE).date())
 
 
-def season_of(league, game_day: date) -> int:
+def season_of(league: str, game_day: date) -> int:
     if league == League.NFL:
         return nfl_week(game_day)[0]
     if league in (League.NBA, League.NHL) and game_day.month < SPLIT_SEASON_START_MONTH:

@@ -65,7 +65,7 @@ class MarketEdit:
             raise ValueError(f"Bulk edits change line, odds or is_active, not {self.field!r}.")
         if self.shift and self.field != "line":
             raise ValueError("Only the line can be shifted.")
-        if self.field == "line" and not self.shift and not 0 <= self.value <= MAX_LINE:
+        if self.field == "line" and not self.shift and not 0 <= self.value <= MAX_LINE:  # type: ignore[operator]
             raise DomainError(f"A line must be between 0 and {MAX_LINE:,}.")
         if self.shift and self.value == 0:
             raise DomainError("Shifting the line by 0 changes nothing.")

@@ -6,7 +6,7 @@ class DomainError(Exception):
 
 
 class SnapshotLocked(DomainError):
-    def __init__(self, snapshot_slug):
+    def __init__(self, snapshot_slug: str) -> None:
         self.snapshot_slug = snapshot_slug
         super().__init__(
             f"Snapshot '{snapshot_slug}' is locked: it and its prop markets cannot be changed "
@@ -29,7 +29,7 @@ class TierLimitReached(DomainError):
 LOCK_CONSTRAINT = "snapshot_locked"
 
 
-def lock_violation_slug(exc):
+def lock_violation_slug(exc: BaseException) -> str | None:
     """The snapshot slug if `exc` is the lock trigger's refusal (an IntegrityError), else None."""
     diag = getattr(getattr(exc, "__cause__", None), "diag", None)
     if diag is not None and diag.constraint_name == LOCK_CONSTRAINT:

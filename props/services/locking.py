@@ -2,6 +2,9 @@
 these functions give the clear message first and take the row locks that order a lock against
 a concurrent write such as an import."""
 
+import uuid
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +13,7 @@ from ..models import Snapshot
 from .errors import SnapshotLocked
 
 
-def ensure_unlocked(snapshot):
+def ensure_unlocked(snapshot: Snapshot | uuid.UUID | str | None) -> None:
     """Refuse a write into `snapshot` (a Snapshot, its primary key, or None for the live board).
 
     Call it inside the writer's transaction, before writing: it locks the snapshot row (FOR NO
@@ -31,7 +34,7 @@ def ensure_unlocked(snapshot):
         raise SnapshotLocked(slug)
 
 
-def lock_snapshot(*, snapshot, user=None) -> Snapshot:
+def lock_snapshot(*, snapshot: Snapshot, user: Any = None) -> Snapshot:
     """Lock a snapshot, recording who and when. Locking a locked snapshot changes nothing."""
     with transaction.atomic():
         locked = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
@@ -46,7 +49,7 @@ def lock_snapshot(*, snapshot, user=None) -> Snapshot:
     return locked
 
 
-def unlock_snapshot(*, snapshot, user=None) -> Snapshot:
+def unlock_snapshot(*, snapshot: Snapshot, user: Any = None) -> Snapshot:
     """Unlock a snapshot. Unlocking an unlocked snapshot changes nothing.
 
     Who unlocked and when is kept in the snapshot's history; locked_by/locked_at are cleared.

@@ -4,6 +4,10 @@ Every write refuses a locked snapshot (`ensure_unlocked`, inside the transaction
 writing) and invalidates the board cache of the league/weeks it touches.
 """
 
+import uuid
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 
 from ..cache import invalidate_boards
@@ -12,7 +16,7 @@ from ..models import PropMarket, Snapshot
 from .locking import ensure_unlocked
 
 
-def delete_props_created_before(*, cutoff) -> int:
+def delete_props_created_before(*, cutoff: datetime) -> int:
     """The seed's clean-up: delete markets created before `cutoff`, leaving locked snapshots'
     markets alone (they are frozen). Returns how many were deleted."""
     with transaction.atomic():
@@ -23,7 +27,7 @@ def delete_props_created_before(*, cutoff) -> int:
     return deleted
 
 
-def create_market(*, user=None, **fields) -> PropMarket:
+def create_market(*, user: Any = None, **fields: Any) -> PropMarket:
     """Create one prop market (the live board when `snapshot` is None), refusing a locked
     snapshot. Fields are validated by the model's rules (full_clean); odds follow the odds rule."""
     with transaction.atomic():
@@ -34,7 +38,9 @@ def create_market(*, user=None, **fields) -> PropMarket:
     return market
 
 
-def update_market(*, market, user=None, reason="", **changes) -> PropMarket:
+def update_market(
+    *, market: PropMarket, user: Any = None, reason: str = "", **changes: Any
+) -> PropMarket:
     """Change fields of a prop market; `reason` (optional) is recorded in its history, after
     "<from> → <to>" when it moves to another board. Refused when it is in a locked snapshot, or
     when it is moved into one. Both the old and the new league/week boards are invalidated."""
@@ -54,7 +60,7 @@ def update_market(*, market, user=None, reason="", **changes) -> PropMarket:
     return current
 
 
-def delete_market(*, market, user=None) -> None:
+def delete_market(*, market: PropMarket, user: Any = None) -> None:
     """Delete a prop market, refusing one in a locked snapshot."""
     with transaction.atomic():
         current = PropMarket.objects.select_for_update().get(pk=market.pk)
@@ -64,17 +70,17 @@ def delete_market(*, market, user=None) -> None:
         invalidate_boards([(current.league, current.week)])
 
 
-def _save_validated(market, user):
+def _save_validated(market: PropMarket, user: Any) -> None:
     market.full_clean()
-    market._history_user = user
+    market._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     market.save()
 
 
-def _pk(snapshot):
+def _pk(snapshot: Snapshot | uuid.UUID | None) -> Any:
     return getattr(snapshot, "pk", snapshot)
 
 
-def _board_name(snapshot) -> str:
+def _board_name(snapshot: Snapshot | uuid.UUID | None) -> str:
     if snapshot is None:
         return "live board"
     if isinstance(snapshot, Snapshot):

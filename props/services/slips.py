@@ -1,5 +1,7 @@
 """Saved slips."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,7 +13,7 @@ from ..models import SavedSlip
 from .errors import SlipAlreadyPlaced, TierLimitReached
 
 
-def create_saved_slip(*, user, **fields) -> SavedSlip:
+def create_saved_slip(*, user: Any, **fields: Any) -> SavedSlip:
     """Save a slip for `user`; a free-tier user keeps at most FREE_TIER_MAX_SAVED_SLIPS.
 
     The user's row is locked before counting, so concurrent saves by one user are serialized
@@ -34,7 +36,7 @@ def create_saved_slip(*, user, **fields) -> SavedSlip:
         return SavedSlip.objects.create(user=user, **fields)
 
 
-def place_slip(*, slip) -> SavedSlip:
+def place_slip(*, slip: SavedSlip) -> SavedSlip:
     """Mark a slip placed, once: placing it again raises SlipAlreadyPlaced."""
     with transaction.atomic():
         current = SavedSlip.objects.select_for_update().get(pk=slip.pk)

@@ -15,7 +15,7 @@ COPIED_FIELDS = [
     for field in PropMarket._meta.concrete_fields
     if field.attname not in {"id", "snapshot_id", "created_at", "updated_at"}
 ]
-COPIED_COLUMNS = [PropMarket._meta.get_field(name).column for name in COPIED_FIELDS]
+COPIED_COLUMNS = [PropMarket._meta.get_field(name).column for name in COPIED_FIELDS]  # type: ignore[union-attr]
 CAPTURED = "captured from the live board"
 
 
@@ -48,7 +48,7 @@ def capture_snapshot(
         invalidate_boards([(league, week)])
         if connection.vendor == "postgresql" and captured:
             analyze_after_commit()
-    snapshot.captured_markets = captured
+    snapshot.captured_markets = captured  # type: ignore[attr-defined]
     return snapshot
 
 
@@ -95,7 +95,7 @@ def update_snapshot(*, snapshot, user=None, **changes) -> Snapshot:
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean()
-        current._history_user = user
+        current._history_user = user  # type: ignore[attr-defined]
         current.save()
         # Cached market lists show the snapshot's fields: none may be served stale.
         invalidate_boards([(current.league, current.week)])
