@@ -93,7 +93,13 @@ def poll_source(source_id, *, expected_last_polled=..., task_id="") -> ImportRun
             return None
         _fail_abandoned_runs(source)
         run = start_run(source_name=source.name, feed_source=source, task_id=task_id or "")
-        return _poll(source, run)
+        try:
+            return _poll(source, run)
+        except BaseException as exc:  # a time limit, a shutdown: end the run before leaving
+            if run.status == RunStatus.RUNNING:
+                fail_run(run, f"Stopped: {exc!r}")
+                _polled(source, failed=True)
+            raise
 
 
 def _poll(source, run):

@@ -123,3 +123,19 @@ def test_a_poll_queued_before_another_poll_finished_does_nothing(nba_source):
 
     assert poll_source(nba_source.pk, expected_last_polled=token) is None
     assert ImportRun.objects.count() == 1
+
+
+def test_a_poll_stopped_by_a_time_limit_ends_its_run_failed(nba_source, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def over_time(source):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("props.feeds.polling.fetch", over_time)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        poll_source(nba_source.pk)
+
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and "SoftTimeLimitExceeded" in run.error
+    assert not PropMarket.objects.exists()
