@@ -25,6 +25,13 @@ from .forms import PropMarketAdminForm, PropMarketRowForm
 from .import_export import ExportView, ImportViews
 from .locking import is_in_locked_snapshot, lock_notice
 from .market_actions import MarketActionsMixin
+from .row_widgets import (
+    ROW_RENDERER,
+    ResultRows,
+    RowFormSet,
+    action_checkbox,
+    with_row_links,
+)
 
 # Fields a service is given on create; the rest (timestamps) the model fills in.
 CREATE_FIELDS = [
@@ -159,6 +166,13 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
             )
         return market.snapshot.snapshot_id
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            context["result_rows"] = ResultRows(context["cl"])
+        return response
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         changelist.live_board_by_default = any(
@@ -190,7 +204,19 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", PropMarketRowForm)
-        return super().get_changelist_form(request, **kwargs)
+        form = super().get_changelist_form(request, **kwargs)
+        form.default_renderer = ROW_RENDERER  # plain inputs without a template pass each
+        return form
+
+    def get_changelist(self, request, **kwargs):
+        return with_row_links(super().get_changelist(request, **kwargs))
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault("formset", RowFormSet)
+        return super().get_changelist_formset(request, **kwargs)
+
+    def action_checkbox(self, market):
+        return action_checkbox(market)  # the same markup, without a template pass per row
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
