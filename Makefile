@@ -6,8 +6,11 @@ PY := $(VENV)/bin/python
 # The test suite's PostgreSQL and Redis (override to use others).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/betterbros
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# Locally the test database is kept between runs (new migrations are still applied); CI and
+# `make test PYTEST_DB=--create-db` build it afresh (needed after editing an applied migration).
+PYTEST_DB ?= --reuse-db
 
-.PHONY: run test services browser compose lint format migrations-check clean
+.PHONY: run test test-pure services browser compose lint typecheck format migrations-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +33,12 @@ run: $(VENV)/.installed
 ## Install everything and run the whole test suite on real PostgreSQL and Redis
 test: $(VENV)/.installed-dev services browser compose
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=test-only-secret-key \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest $(PYTEST_DB) $(PYTEST_ARGS)
+
+## The tests that need neither PostgreSQL nor Redis (parsers, validators, settings), in seconds
+test-pure: $(VENV)/.installed-dev
+	env -u DATABASE_URL -u REDIS_URL DJANGO_READ_DOT_ENV_FILE=false SECRET_KEY=test-only-secret-key \
+		$(PY) -m pytest --no-services -m "not slow" $(PYTEST_ARGS)
 
 services:
 	scripts/ensure-services.sh
@@ -45,6 +53,9 @@ compose:
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	DEBUG=true $(VENV)/bin/mypy
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

@@ -6,14 +6,57 @@ from django.core.cache import cache
 
 from .factories import StaffUserFactory, UserFactory
 
+# Django's default PBKDF2 costs ~1M SHA-256 rounds per set_password/check_password; the suite
+# hashes for every staff user and sign-in, so tests use MD5 (never in settings.py).
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A test using any of these (or marked `django_db` or `services`) needs the suite's PostgreSQL
+# (and, through the cache, Redis).
+SERVICE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def _services_configured():
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return engine == "django.db.backends.postgresql" and bool(settings.REDIS_URL)
+
+
+def _needs_services(item):
+    if item.get_closest_marker("django_db") or item.get_closest_marker("services"):
+        return True
+    return not SERVICE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--no-services",
+        action="store_true",
+        help="deselect the tests that need PostgreSQL or Redis and run the rest without them",
+    )
+
 
 def pytest_configure(config):
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql" or not settings.REDIS_URL:
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that touch no database (parsers, validators, settings, config files) run anywhere;
+    any other selected test needs the real services, and the run refuses at once without them
+    unless `--no-services` leaves those tests out."""
+    if config.getoption("--no-services"):
+        needing = [item for item in items if _needs_services(item)]
+        items[:] = [item for item in items if not _needs_services(item)]
+        config.hook.pytest_deselected(items=needing)
+        return
+    if _services_configured():
+        return
+    needing = [item.nodeid for item in items if _needs_services(item)]
+    if needing:
         raise pytest.UsageError(
-            "The tests run on real PostgreSQL and Redis: set DATABASE_URL and REDIS_URL "
-            "(`make test` does), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/betterbros "
-            "REDIS_URL=redis://127.0.0.1:6379/1"
+            f"{len(needing)} selected tests (e.g. {needing[0]}) run on real PostgreSQL and "
+            "Redis: set DATABASE_URL and REDIS_URL (`make test` does), e.g. "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/betterbros "
+            "REDIS_URL=redis://127.0.0.1:6379/1 — or run only the tests that need neither "
+            "with `--no-services` (`make test-pure`)."
         )
 
 

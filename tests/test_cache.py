@@ -13,6 +13,7 @@ from tests.factories import PropMarketFactory, UserFactory
 from tests.ops.servers import RedisServer, free_port
 
 
+@pytest.mark.services
 def test_cache_round_trips_through_redis():
     cache.set("round-trip", {"line": 275.5}, timeout=60)
     assert cache.get("round-trip") == {"line": 275.5}

@@ -10,6 +10,9 @@ from django.db import connection
 from .conftest import database_url
 from .servers import app_environment, manage
 
+# Runs the app's commands against the suite's PostgreSQL and Redis.
+pytestmark = pytest.mark.services
+
 
 def admin_sql(sql):
     settings_dict = connection.settings_dict

@@ -9,6 +9,9 @@ from django.db import connection
 
 from .servers import app_environment, manage
 
+# Runs the app's commands against the suite's PostgreSQL and Redis.
+pytestmark = pytest.mark.services
+
 
 @pytest.mark.django_db
 def test_reports_version_size_and_that_there_is_no_pool():

@@ -4,6 +4,8 @@
 import re
 import secrets
 
+import pytest
+
 from .servers import PROJECT_DIR, app_environment, manage
 
 PRODUCTION_LINE = re.compile(r"^#   ([A-Z_]+)=(.*)$")
@@ -30,6 +32,7 @@ def deploy_check(**values):
     )
 
 
+@pytest.mark.services
 def test_documented_production_values_pass_the_deploy_check():
     values = documented_production_values()
     assert {"SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "ALLOWED_HOSTS"} <= set(values)

@@ -10,6 +10,9 @@ import requests
 
 from .servers import AppServer, PostgresCluster, app_environment, free_port, manage
 
+# Its app server migrates a copy of the suite's PostgreSQL database.
+pytestmark = pytest.mark.services
+
 STAFF_EMAIL = "ops@example.com"
 STAFF_PASSWORD = "correct-horse-battery-staple"
 UNAVAILABLE = "The database is unavailable; try again shortly."

@@ -1,7 +1,8 @@
-"""The README's shell blocks, run as written.
+"""The documentation's shell blocks, run as written.
 
-Each ```bash block of README.md is either run here or skipped by name with the reason. The
-"Running on PostgreSQL + Redis" block runs verbatim with bash against a throwaway `readme_…`
+Each ```bash block of README.md and of the reference pages it points to (`DOCUMENTS`) is either
+run here or skipped by name with the reason. The "Running on PostgreSQL + Redis" block
+(docs/operations.md) runs verbatim with bash against a throwaway `readme_…`
 database on the suite's PostgreSQL server (only the database name and the Redis db number are
 changed), gunicorn included: its bind comes from `GUNICORN_BIND`, which `gunicorn.conf.py`
 reads. Then the examples that use `seed_demo`'s data (a DRF token for the demo staff email, the
@@ -29,10 +30,20 @@ from props.management.commands import seed_demo
 
 from .servers import PROJECT_DIR, free_port
 
-pytestmark = pytest.mark.slow
+# Runs the blocks against the suite's PostgreSQL server and Redis.
+pytestmark = [pytest.mark.slow, pytest.mark.services]
 
-README = (PROJECT_DIR / "README.md").read_text()
-BLOCKS = re.findall(r"^```bash\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+# The pages whose commands are tested; a page moved or added here keeps its blocks run.
+DOCUMENTS = (
+    "README.md",
+    "docs/operations.md",
+    "docs/api.md",
+    "docs/imports.md",
+    "docs/admin.md",
+    "docs/data-model.md",
+)
+DOCS_TEXT = "\n".join((PROJECT_DIR / document).read_text() for document in DOCUMENTS)
+BLOCKS = re.findall(r"^```bash\n(.*?)^```", DOCS_TEXT, flags=re.MULTILINE | re.DOTALL)
 
 README_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/betterbros"
 README_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -61,16 +72,17 @@ STARTUP_SECONDS = 240
 
 def _block(marker):
     found = [block for block in BLOCKS if marker in block]
-    assert len(found) == 1, f"expected one README bash block with {marker!r}, found {len(found)}"
+    assert len(found) == 1, f"expected one documented bash block with {marker!r}: {len(found)}"
     return found[0]
 
 
-def test_every_readme_bash_block_is_run_or_skipped_with_a_reason():
+def test_every_documented_bash_block_is_run_or_skipped_with_a_reason():
     known = [POSTGRES_BLOCK, AUTH_BLOCK, BOARD_BLOCK, EXPORT_BLOCK, *SKIPPED_BLOCKS]
     assert BLOCKS
+    assert "make run" in BLOCKS[0] and "make test" in BLOCKS[0], "the README opens with them"
     for block in BLOCKS:
         matches = [marker for marker in known if marker in block]
-        assert len(matches) == 1, f"README bash block not covered (or ambiguous):\n{block}"
+        assert len(matches) == 1, f"documented bash block not covered (or ambiguous):\n{block}"
 
 
 def _auth_groups():

@@ -1,14 +1,15 @@
-"""The README's examples name what `seed_demo` creates: its staff login and its snapshots (so
-that they run as written against the demo data). A static check of the text, quick to fail;
-`test_readme_blocks.py` runs the blocks themselves against a seeded throwaway database."""
+"""The documented examples (README.md and its pages, `DOCUMENTS`) name what `seed_demo`
+creates: its staff login and its snapshots (so that they run as written against the demo data).
+A static check of the text, quick to fail; `test_readme_blocks.py` runs the blocks themselves
+against a seeded throwaway database."""
 
 import re
 
 from props.management.commands import seed_demo
 
 from .servers import PROJECT_DIR
+from .test_readme_blocks import DOCS_TEXT as README
 
-README = (PROJECT_DIR / "README.md").read_text()
 DEMO_SLUGS = set(re.findall(r'slug="([^"]+)"', (PROJECT_DIR / seed_demo.__file__).read_text()))
 
 
