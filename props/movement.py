@@ -5,9 +5,9 @@ write path fills: props/history.py for the set-based writes, the model's signals
 - `movers`: the markets of the live board whose line (or odds) moved most since a time.
 
 Both are one SQL statement over indexes of migration 0011: `movers` reads the board's history
-rows since `since` from a partial covering index (league, week, history_date) — or
-(history_date) when no board is given — and probes each moved market's last version before
-`since` through (id, history_date, history_id) INCLUDE (line, odds).
+rows since `since` from a partial covering index (league, week, history_date) and probes each
+moved market's last version before `since` through (id, history_date, history_id) INCLUDE
+(line, odds).
 """
 
 import datetime
@@ -125,10 +125,12 @@ def _point(row) -> dict:
 
 @dataclass(frozen=True)
 class MoverQuery:
+    """One board's movers query: the live board of `league` + `week`."""
+
     since: datetime.datetime
+    league: str
+    week: int
     by: str = "line"
-    league: str | None = None
-    week: int | None = None
     platform: str | None = None
     market_type: str | None = None
     min_change: float = 0.0
@@ -143,8 +145,9 @@ class MoverQuery:
 def movers_sql(query: MoverQuery) -> tuple[str, list]:
     """The one statement of `movers`, with its parameters (for EXPLAIN in the tests)."""
     value = f'"{query.by}"'  # one of MOVED_BY, never the caller's text
-    conditions, params = ["snapshot_id IS NULL", "history_date >= %s"], [query.since]
-    for column in ("league", "week", "platform", "market_type"):
+    conditions = ["snapshot_id IS NULL", "league = %s", "week = %s", "history_date >= %s"]
+    params = [query.league, query.week, query.since]
+    for column in ("platform", "market_type"):
         if getattr(query, column) is not None:
             conditions.append(f"{column} = %s")
             params.append(getattr(query, column))

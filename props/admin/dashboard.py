@@ -78,6 +78,24 @@ def last_imports():
     }
 
 
+def latest_weeks(boards):
+    """[(league, its latest week on the live board)]: the boards the dashboard calls current."""
+    latest = {}
+    for league, week in boards:
+        latest[league] = max(week, latest.get(league, week))
+    return sorted(latest.items())
+
+
+def current_movers(boards, since, limit):
+    """The biggest line moves since `since` on each league's latest week, largest first: one
+    movers query per league (a board's recent versions, not every board's)."""
+    found = []
+    for league, week in latest_weeks(boards):
+        found.extend(movers(MoverQuery(since=since, league=league, week=week, limit=limit)))
+    found.sort(key=lambda mover: (-abs(mover["change"] or 0), str(mover["id"])))
+    return found[:limit]
+
+
 def best_edges(boards, limit):
     """The best current pick'em edges (props.edges) of each league's latest week on the live
     board, best first; None when edges are not installed. One edges query per league."""
@@ -85,11 +103,8 @@ def best_edges(boards, limit):
         from ..edges import best_edges as edges_of_board
     except ImportError:
         return None
-    latest = {}
-    for league, week in boards:
-        latest[league] = max(week, latest.get(league, week))
     found = []
-    for league, week in sorted(latest.items()):
+    for league, week in latest_weeks(boards):
         found.extend(
             {"league": league, "week": week, **edge}
             for edge in edges_of_board(league, week, limit=limit)
@@ -112,7 +127,7 @@ def _build(now):
             for (league, week), by_platform in boards.items()
         ],
         "imports": last_imports(),
-        "movers": movers(MoverQuery(since=since, limit=MOVERS_SHOWN)),
+        "movers": current_movers(boards, since, MOVERS_SHOWN),
         "movers_since": since,
         "edges": best_edges(boards, EDGES_SHOWN),
         "locked": list(

@@ -47,9 +47,21 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
 
 
 class MoversFilterSet(ParameterFilterSet):
-    league = django_filters.ChoiceFilter(choices=League.choices, help_text="NFL, NBA, MLB, NHL.")
+    # Required: movers read one board's recent versions (an index range); every board's since a
+    # day is a hundred thousand versions at a million markets, seconds of work.
+    league = django_filters.ChoiceFilter(
+        choices=League.choices,
+        required=True,
+        help_text="NFL, NBA, MLB, NHL (required).",
+        error_messages={"required": "league is required: movers read one league and week."},
+    )
     week = django_filters.NumberFilter(
-        min_value=0, max_value=MAX_WEEK, decimal_places=0, help_text="Week number."
+        min_value=0,
+        max_value=MAX_WEEK,
+        decimal_places=0,
+        required=True,
+        help_text="Week number (required).",
+        error_messages={"required": "week is required: movers read one league and week."},
     )
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     market_type = BoundedTextFilter(help_text="Canonical market type, e.g. passing_yards.")
@@ -83,13 +95,13 @@ class MoversFilterSet(ParameterFilterSet):
     def mover_query(self, now=None) -> MoverQuery:
         """The validated parameters as a MoverQuery (call after is_valid())."""
         data = self.form.cleaned_data
-        week = data.get("week")
+        week = data["week"]
         min_change = data.get("min_change")
         return MoverQuery(
             since=data.get("since") or (now or timezone.now()) - DEFAULT_WINDOW,
             by=data.get("by") or "line",
-            league=data.get("league") or None,
-            week=int(week) if week is not None else None,
+            league=data["league"],
+            week=int(week),
             platform=data.get("platform") or None,
             market_type=data.get("market_type") or None,
             min_change=float(min_change) if min_change is not None else 0.0,

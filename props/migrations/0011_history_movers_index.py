@@ -3,7 +3,6 @@ each:
 
 - the movers of one board: the live board's history rows of a league/week since a time, read
   from a partial covering index (no heap visits once the table is vacuumed);
-- the movers of every board (the admin dashboard's last 24 hours): the same by time alone;
 - each moved market's last version before that time, and one market's history oldest first
   (`GET /api/v1/prop-markets/{id}/history/`): (id, history_date, history_id) with the line and
   odds included.
@@ -20,10 +19,6 @@ CREATE INDEX IF NOT EXISTS prop_markets_history_movers_idx
     ON prop_markets_history (league, week, history_date)
     INCLUDE (id, history_id, line, odds, platform, market_type)
     WHERE snapshot_id IS NULL;
-CREATE INDEX IF NOT EXISTS prop_markets_history_live_date_idx
-    ON prop_markets_history (history_date)
-    INCLUDE (id, history_id, line, odds, league, week, platform, market_type)
-    WHERE snapshot_id IS NULL;
 CREATE INDEX IF NOT EXISTS prop_markets_history_market_date_idx
     ON prop_markets_history (id, history_date, history_id) INCLUDE (line, odds);
 ANALYZE prop_markets_history;
@@ -31,7 +26,6 @@ ANALYZE prop_markets_history;
 
 BACKWARDS = r"""
 DROP INDEX IF EXISTS prop_markets_history_movers_idx;
-DROP INDEX IF EXISTS prop_markets_history_live_date_idx;
 DROP INDEX IF EXISTS prop_markets_history_market_date_idx;
 """
 

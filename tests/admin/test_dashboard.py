@@ -106,9 +106,9 @@ def test_cached_until_a_market_changes_with_bounded_queries(
         tables = ("prop_markets", '"snapshots"', '"import_runs"', '"feed_sources"')
         return [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
 
-    # Counts, feed sources and import runs (the last imports), movers, locked snapshots, and the
-    # edges of each league's latest week (NFL, NBA); then none from the cache.
-    assert len(dashboard_queries(first)) == 5 + 2
+    # Counts, feed sources and import runs (the last imports), locked snapshots, and the movers
+    # and edges of each league's latest week (NFL, NBA); then none from the cache.
+    assert len(dashboard_queries(first)) == 4 + 2 + 2
     assert dashboard_queries(second) == []
     with django_capture_on_commit_callbacks(execute=True):
         update_market(market=board["mover"], user=staff_user, line=240.5)

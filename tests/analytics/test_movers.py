@@ -42,6 +42,9 @@ def board(staff_user):
 
 
 def movers(client, query=""):
+    """The movers of NFL week 5 unless `query` names a league."""
+    if "league=" not in query:
+        query = "?league=NFL&week=5" + (f"&{query[1:]}" if query else "")
     response = client.get(URL + query)
     assert response.status_code == 200, response.content
     return response.json()["results"]
@@ -78,13 +81,11 @@ def test_filters_platform_market_type_min_change_and_league(staff_client, board)
     assert [r["player_name"] for r in movers(staff_client, "?platform=underdog")] == [
         "Travis Kelce"
     ]
-    assert [r["player_name"] for r in movers(staff_client, "?market_type=points")] == [
-        "Luka Doncic"
-    ]
-    assert [r["player_name"] for r in movers(staff_client, "?min_change=2")] == [
-        "Luka Doncic",
-        "Josh Allen",
-    ]
+    assert [
+        r["player_name"] for r in movers(staff_client, "?league=NBA&week=5&market_type=points")
+    ] == ["Luka Doncic"]
+    assert movers(staff_client, "?market_type=points") == []
+    assert [r["player_name"] for r in movers(staff_client, "?min_change=2")] == ["Josh Allen"]
     assert [r["player_name"] for r in movers(staff_client, "?league=NBA&week=5")] == ["Luka Doncic"]
 
 
@@ -99,7 +100,7 @@ def test_since_counts_moves_after_it_from_the_value_at_that_time(staff_client, b
     ]
     # Before everything: markets created since count from their creation.
     earlier = (timezone.now() - datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S")
-    assert len(movers(staff_client, f"?since={earlier}")) == 3
+    assert len(movers(staff_client, f"?since={earlier}")) == 2
 
 
 def test_a_market_moved_back_and_forth_counts_its_moves_with_no_change(staff_client, staff_user):
@@ -140,11 +141,11 @@ def test_cached_under_the_board_version(
 
 
 def test_pages_by_limit_and_offset(staff_client, board):
-    first = staff_client.get(URL + "?limit=1").json()
+    first = staff_client.get(URL + "?league=NFL&week=5&limit=1").json()
     second = staff_client.get(first["next"]).json()
     assert [r["player_name"] for r in first["results"] + second["results"]] == [
-        "Luka Doncic",
         "Josh Allen",
+        "Travis Kelce",
     ]
 
 
@@ -158,19 +159,29 @@ def test_pages_by_limit_and_offset(staff_client, board):
         ("min_change=NaN", "min_change"),
         ("week=61", "week"),
         ("league=XFL", "league"),
+        ("league=", "league"),
         ("limit=0", "limit"),
         ("limit=501", "limit"),
         ("market_type=" + "x" * 300, "market_type"),
     ],
 )
 def test_bad_parameters_are_a_400_keyed_by_parameter(staff_client, query, parameter):
-    response = staff_client.get(f"{URL}?{query}")
+    response = staff_client.get(f"{URL}?league=NFL&week=5&{query}")
     assert response.status_code == 400
     assert list(response.json()) == [parameter]
     assert response.json()[parameter][0].startswith(parameter)
 
 
+def test_one_board_is_required(staff_client):
+    response = staff_client.get(URL + "?since=2024-10-01T00:00:00Z")
+    assert response.status_code == 400
+    assert response.json() == {
+        "league": ["league is required: movers read one league and week."],
+        "week": ["week is required: movers read one league and week."],
+    }
+
+
 def test_signed_in_users_read_movers_and_anonymous_cannot(client_for, board):
-    assert client_for(UserFactory()).get(URL).status_code == 200
+    assert client_for(UserFactory()).get(URL + "?league=NFL&week=5").status_code == 200
     assert client_for(None).get(URL).status_code == 401
     assert client_for(UserFactory()).post(URL).status_code == 403
