@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from props.models import PropMarket, Snapshot
 from tests.factories import DEFAULT_PASSWORD, PropMarketFactory, SnapshotFactory
+from tests.jobs.eager import run_tasks_eagerly
 
 from .conftest import log_in, shot
 
@@ -111,11 +112,11 @@ def test_lock_a_snapshot_then_its_props_are_read_only_until_unlocked(staff_page,
     assert not snapshot.is_locked
 
 
-def test_import_a_small_file_through_the_preview(staff_page, tmp_path, settings):
+def test_import_a_small_file_through_the_preview(staff_page, tmp_path, settings, monkeypatch):
     settings.ADMIN_IMPORT_DIR = tmp_path / "uploads"
     # The confirmed import is a background job, run eagerly here (as without a broker).
     settings.JOB_FILES_ROOT = tmp_path / "job-files"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    run_tasks_eagerly(monkeypatch)
     board = tmp_path / "nfl-week-5.csv"
     board.write_text(
         "platform,external_id,league,week,player_name,market_type,line,odds\n"

@@ -11,6 +11,7 @@ from props.jobs import runner
 from props.jobs.models import BackgroundJob, JobKind, JobStatus
 from props.models import PropMarket, Snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
+from tests.jobs.eager import run_tasks_eagerly
 
 from .conftest import shot
 
@@ -19,9 +20,9 @@ JOB_PAGE = re.compile(r"/admin/props/backgroundjob/[0-9a-f-]{36}/change/$")
 
 
 @pytest.fixture
-def eager_jobs(settings, tmp_path):
+def eager_jobs(settings, tmp_path, monkeypatch):
     settings.JOB_FILES_ROOT = tmp_path / "job-files"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    run_tasks_eagerly(monkeypatch)
 
 
 def test_the_progress_page_reloads_itself_until_the_job_is_done(

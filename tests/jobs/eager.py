@@ -5,6 +5,16 @@ broker does, and job files go to the test's own directory."""
 import pytest
 
 
+def run_tasks_eagerly(monkeypatch):
+    """Celery runs tasks in the calling process until the test ends. Set in the app's own
+    configuration under both of its names: a value set there (e.g. by the real-worker
+    fixture) hides the Django setting."""
+    from betterbros.celery import app
+
+    for key in ("task_always_eager", "CELERY_TASK_ALWAYS_EAGER"):
+        monkeypatch.setitem(app.conf, key, True)
+
+
 @pytest.fixture
 def job_files(settings, tmp_path):
     settings.JOB_FILES_ROOT = tmp_path / "job-files"
@@ -12,6 +22,5 @@ def job_files(settings, tmp_path):
 
 
 @pytest.fixture
-def run_jobs_eagerly(job_files, settings):
-    # The Celery app reads the Django settings live (namespace CELERY).
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def run_jobs_eagerly(job_files, monkeypatch):
+    run_tasks_eagerly(monkeypatch)
