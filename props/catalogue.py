@@ -124,6 +124,65 @@ MARKETS = {
     },
 }
 
+# How staff read each market type (the admin's list and messages); the code is shown on hover.
+LABELS = {
+    "passing_yards": "Passing yards",
+    "passing_tds": "Passing TDs",
+    "passing_attempts": "Passing attempts",
+    "passing_completions": "Passing completions",
+    "interceptions": "Interceptions",
+    "rushing_yards": "Rushing yards",
+    "rushing_attempts": "Rushing attempts",
+    "receiving_yards": "Receiving yards",
+    "receptions": "Receptions",
+    "pass_rush_yards": "Pass + rush yards",
+    "rush_rec_yards": "Rush + rec yards",
+    "rush_rec_tds": "Rush + rec TDs",
+    "anytime_td": "Anytime TD",
+    "sacks": "Sacks",
+    "tackles_assists": "Tackles + assists",
+    "field_goals_made": "Field goals made",
+    "kicking_points": "Kicking points",
+    "fantasy_score": "Fantasy score",
+    "points": "Points",
+    "rebounds": "Rebounds",
+    "assists": "Assists",
+    "threes_made": "3-pointers made",
+    "threes_attempted": "3-pointers attempted",
+    "points_rebounds_assists": "Pts + reb + ast",
+    "points_rebounds": "Points + rebounds",
+    "points_assists": "Points + assists",
+    "rebounds_assists": "Rebounds + assists",
+    "blocks_steals": "Blocks + steals",
+    "blocks": "Blocks",
+    "steals": "Steals",
+    "turnovers": "Turnovers",
+    "free_throws_made": "Free throws made",
+    "field_goals_attempted": "Field goals attempted",
+    "offensive_rebounds": "Offensive rebounds",
+    "defensive_rebounds": "Defensive rebounds",
+    "minutes_played": "Minutes played",
+    "double_double": "Double-double",
+    "hits": "Hits",
+    "total_bases": "Total bases",
+    "runs_batted_in": "RBIs",
+    "runs": "Runs",
+    "home_runs": "Home runs",
+    "hits_runs_rbis": "Hits + runs + RBIs",
+    "stolen_bases": "Stolen bases",
+    "strikeouts": "Strikeouts",
+    "earned_runs": "Earned runs allowed",
+    "hits_allowed": "Hits allowed",
+    "pitching_outs": "Pitching outs",
+    "shots_on_goal": "Shots on goal",
+    "goals": "Goals",
+    "saves": "Saves",
+    "blocked_shots": "Blocked shots",
+    "faceoffs_won": "Faceoffs won",
+    "time_on_ice": "Time on ice",
+    "power_play_points": "Power play points",
+}
+
 # How feeds name the leagues the product models; anything else is an unsupported league.
 LEAGUE_ALIASES = {
     League.NFL: ["NFL", "americanfootball_nfl", "football_nfl"],
@@ -210,6 +269,16 @@ def market_type(league, stat):
     A combo suffix ("Points (Combo)") maps to the stat's own market type.
     """
     return _MARKETS_BY_ALIAS.get((league, stat_key(COMBO_SUFFIX.sub("", stat))))
+
+
+def market_label(code) -> str:
+    """How staff read a market type: the catalogue's label ("Passing yards"), or for a type
+    the catalogue does not know (kept as a feed gave it) its code with spaces."""
+    label = LABELS.get(code)
+    if label is None:
+        text = str(code).replace("_", " ").strip()
+        label = text[:1].upper() + text[1:]
+    return label
 
 
 def is_combo_stat(stat) -> bool:

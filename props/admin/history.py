@@ -10,6 +10,7 @@ extra is stored and no query runs per row in Python.
 """
 
 import datetime
+import functools
 import uuid
 
 from django.contrib import admin, messages
@@ -133,6 +134,13 @@ class MarketChangeAdmin(BaseAdmin):
             )
         )
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.__class__ = counting_rows_only(type(paginator))
+        return paginator
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -179,6 +187,25 @@ class MarketChangeAdmin(BaseAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@functools.cache
+def counting_rows_only(paginator_class):
+    """The paginator, counting the matching versions without their previous-version
+    subqueries: Django keeps a sliced queryset's annotations in its COUNT, so the bounded
+    count (up to 10,001 rows) ran four index probes per counted row."""
+
+    class Paginator(paginator_class):
+        @functools.cached_property
+        def count(self):
+            listed = self.object_list
+            self.object_list = listed.values("pk")
+            try:
+                return paginator_class.count.func(self)
+            finally:
+                self.object_list = listed
+
+    return Paginator
 
 
 def _change(version, name, shown):

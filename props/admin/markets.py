@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import catalogue
 from ..models import PropMarket, Snapshot
 from ..search import MIN_SEARCH_LENGTH, player_name_condition
 from ..services import SnapshotLocked
+from ..services.bulk import LIVE_BOARD
 from ..services.markets import create_market, delete_market, update_market
 from .base import BaseAdmin
 from .filters import BoardFilter, MarketTypeFilter, SeasonFilter, WeekFilter
@@ -41,10 +43,6 @@ CREATE_FIELDS = [
 ]
 # A save message names at most this many changed markets, then a count.
 CHANGES_NAMED = 5
-# Words a market type's code does not capitalize as a label should.
-LABEL_WORDS = {"tds": "TDs", "pra": "PRA", "3pt": "3-pointers", "sog": "shots on goal"}
-# The delete confirmation lists at most this many markets by name, then a count.
-LISTED_ON_DELETE = 50
 
 
 @admin.register(PropMarket)
@@ -86,10 +84,7 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
     list_select_related = ["snapshot"]
     autocomplete_fields = ["snapshot"]
     readonly_fields = ["created_at", "updated_at"]
-    history_list_display = ["line", "odds", "is_active", "snapshot"]
-    delete_selected_confirmation_template = (
-        "admin/props/propmarket/delete_selected_confirmation.html"
-    )
+    history_list_display = ["line", "odds", "is_active", "board"]
     fieldsets = [
         (None, {"fields": ["snapshot", "league", "week", "season", "sport", "platform"]}),
         ("Player", {"fields": ["player_name", "player_id", "position", "team", "opponent"]}),
@@ -155,16 +150,21 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
 
     @admin.display(description="Board", ordering="snapshot__snapshot_id")
     def board(self, market):
+        """The board a market (or, on its history page, a version of it) is on."""
         if market.snapshot_id is None:
-            return "live"
-        if market.snapshot.is_locked:
+            return LIVE_BOARD
+        try:
+            snapshot = market.snapshot
+        except Snapshot.DoesNotExist:  # a version's snapshot, deleted since
+            return "deleted snapshot"
+        if snapshot.is_locked:
             # The row's inputs are disabled; this says why, on the row (and in full on hover).
             return format_html(
                 '<span class="locked-board" title="{}">{}</span>',
-                SnapshotLocked(market.snapshot.snapshot_id),
-                market.snapshot.snapshot_id,
+                SnapshotLocked(snapshot.snapshot_id),
+                snapshot.snapshot_id,
             )
-        return market.snapshot.snapshot_id
+        return snapshot.snapshot_id
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -262,16 +262,11 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         delete_market(market=obj, user=request.user)
 
     def get_deleted_objects(self, objs, request):
-        """A summary instead of one line per market (a selection can be the whole table), and
-        a refusal naming the locked snapshot if any selected market is in one."""
-        markets = list(objs[: LISTED_ON_DELETE + 1]) if not isinstance(objs, list) else objs
-        count = objs.count() if not isinstance(objs, list) else len(objs)
-        listed = [f"Prop market: {market}" for market in markets[:LISTED_ON_DELETE]]
-        if count > LISTED_ON_DELETE:
-            listed.append(f"… and {count - LISTED_ON_DELETE} more prop markets")
-        locked = locked_snapshot_in(objs)
-        perms_needed = {f"prop markets of locked snapshot {locked}"} if locked else set()
-        return listed, {PropMarket._meta.verbose_name_plural: count}, perms_needed, []
+        """The delete page of one market: the market alone (its history is kept), instead of
+        Django's walk over related rows. A locked market never gets here (delete_view refuses
+        it with the lock notice)."""
+        listed = [f"Prop market: {market}" for market in objs]
+        return listed, {PropMarket._meta.verbose_name_plural: len(listed)}, set(), []
 
     # --- import and export --------------------------------------------------------------------
 
@@ -298,24 +293,9 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         ]
 
 
-def locked_snapshot_in(markets) -> str | None:
-    """The slug of a locked snapshot holding one of these markets (a queryset or a list), or
-    None."""
-    if isinstance(markets, list):
-        return next((m.snapshot.snapshot_id for m in markets if is_in_locked_snapshot(m)), None)
-    slugs = (
-        markets.filter(snapshot__is_locked=True)
-        .order_by()
-        .values_list("snapshot__snapshot_id", flat=True)[:1]
-    )
-    return next(iter(slugs), None)
-
-
 def market_label(market) -> str:
     """The market type as staff read it ("Passing yards" for passing_yards)."""
-    words = [LABEL_WORDS.get(word, word) for word in market.market_type.split("_")]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
+    return catalogue.market_label(market.market_type)
 
 
 def describe_change(market, changes) -> str:
