@@ -177,15 +177,22 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
             WINDOW w AS (PARTITION BY id ORDER BY history_date, history_id)
         ),
         summary AS (
-            SELECT id,
-                   (array_agg(value ORDER BY history_date, history_id))[1] AS from_value,
-                   (array_agg(value ORDER BY history_date DESC, history_id DESC))[1] AS to_value,
-                   (array_agg(history_id ORDER BY history_date DESC, history_id DESC))[1]
-                       AS last_version,
-                   count(*) FILTER (WHERE moved) AS moves,
-                   max(history_date) FILTER (WHERE moved) AS last_move_at
-              FROM steps
-             GROUP BY id
+            -- Each market's last version, carrying the first value and the moves of its
+            -- partition (window aggregates over the order `steps` is already sorted in).
+            SELECT id, history_id AS last_version, value AS to_value, from_value, moves,
+                   last_move_at
+              FROM (
+                    SELECT id, history_id, value,
+                           first_value(value) OVER whole AS from_value,
+                           count(*) FILTER (WHERE moved) OVER whole AS moves,
+                           max(history_date) FILTER (WHERE moved) OVER whole AS last_move_at,
+                           lead(history_id) OVER ordered IS NULL AS is_last
+                      FROM steps
+                    WINDOW ordered AS (PARTITION BY id ORDER BY history_date, history_id),
+                           whole AS (ordered ROWS BETWEEN UNBOUNDED PRECEDING
+                                     AND UNBOUNDED FOLLOWING)
+              ) version
+             WHERE is_last
         ),
         ranked AS (
             SELECT *, to_value - from_value AS change
