@@ -7,7 +7,8 @@ otherwise (`oddsFormat=decimal`). Alternate markets (`…_alternate`) list sever
 player; each point is its own market. "Yes" outcomes (anytime scorer) are a 0.5 line.
 """
 
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from .base import FeedFormat, FormatError, load_json_document
 from .report import RowError
@@ -19,10 +20,10 @@ class OddsApiFormat(FeedFormat):
     name = "oddsapi"
     description = "The Odds API event odds (JSON)"
 
-    def detect(self, head):
+    def detect(self, head: str) -> bool:
         return '"bookmakers"' in head and '"sport_key"' in head
 
-    def records(self, stream):
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         document = load_json_document(stream, "The Odds API event odds")
         if isinstance(document, dict):
             events = [("", document)]
@@ -36,7 +37,9 @@ class OddsApiFormat(FeedFormat):
             yield from _event_records(prefix, event)
 
 
-def _event_records(prefix, event):
+def _event_records(
+    prefix: str, event: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
     for b, bookmaker in enumerate(event.get("bookmakers") or []):
         for m, market in enumerate(bookmaker.get("markets") or []):
             path = f"{prefix}bookmakers[{b}].markets[{m}]"
@@ -60,7 +63,14 @@ def _event_records(prefix, event):
                 yield found["location"], _record(event, bookmaker, market, player, over, under)
 
 
-def _record(event, bookmaker, market, player, over, under):
+def _record(
+    event: dict[str, Any],
+    bookmaker: dict[str, Any],
+    market: dict[str, Any],
+    player: str,
+    over: Any,
+    under: Any,
+) -> dict[str, Any]:
     key = market["key"]
     alternate = key.endswith(ALTERNATE_SUFFIX)
     point = (over or under).get("point", 0.5 if over and over.get("name") == "Yes" else None)
@@ -93,7 +103,7 @@ def _record(event, bookmaker, market, player, over, under):
     return record
 
 
-def _is_american(price):
+def _is_american(price: Any) -> bool:
     try:
         return abs(float(price)) >= 100
     except (TypeError, ValueError):

@@ -2,6 +2,9 @@
 (`new_player`), league, stat type and duration in `included`. One market per projection; the
 projection id is the external id (it stays when PrizePicks moves the line)."""
 
+from collections.abc import Iterator
+from typing import IO, Any
+
 from .base import FeedFormat, FormatError, load_json_document
 from .report import RowError
 
@@ -21,10 +24,10 @@ class PrizePicksFormat(FeedFormat):
     name = "prizepicks"
     description = "PrizePicks projections (JSON:API)"
 
-    def detect(self, head):
+    def detect(self, head: str) -> bool:
         return '"projection"' in head and '"data"' in head
 
-    def records(self, stream):
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         document = load_json_document(stream, "a PrizePicks projections document")
         if not isinstance(document, dict) or not isinstance(document.get("data"), list):
             raise FormatError("Not a PrizePicks projections document: no `data` list.")
@@ -44,12 +47,12 @@ class PrizePicksFormat(FeedFormat):
 
 
 class _Missing(Exception):
-    def __init__(self, field, reason):
+    def __init__(self, field: str, reason: str) -> None:
         self.field = field
         self.reason = reason
 
 
-def _related(projection, included, name):
+def _related(projection: dict[str, Any], included: dict[tuple[Any, str], Any], name: str) -> Any:
     link = (projection.get("relationships") or {}).get(name) or {}
     data = link.get("data")
     if not data:
@@ -62,7 +65,7 @@ def _related(projection, included, name):
     return attributes
 
 
-def _record(projection, included):
+def _record(projection: dict[str, Any], included: dict[tuple[Any, str], Any]) -> Any:
     if projection.get("type") != "projection":
         raise _Missing("type", f"{projection.get('type')!r} is not a projection.")
     attributes = projection["attributes"]

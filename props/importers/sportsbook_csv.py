@@ -8,6 +8,9 @@ Books list alternate lines for one player and stat, so the line is part of the n
 each rung is its own market, and a rung a book pulls disappears with --deactivate-missing.
 """
 
+from collections.abc import Iterator
+from typing import IO, Any
+
 from .base import FeedFormat, csv_records
 from .report import RowError
 
@@ -19,11 +22,11 @@ class SportsbookCsvFormat(FeedFormat):
     name = "sportsbook-csv"
     description = "Sportsbook CSV (The Odds API flattened, American odds)"
 
-    def detect(self, head):
+    def detect(self, head: str) -> bool:
         first_line = head.lstrip("\ufeff").split("\n", 1)[0]
         return all(column in first_line for column in REQUIRED)
 
-    def records(self, stream):
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         pending = None  # (location, side, row) waiting for the other side of its line
         for location, row in csv_records(stream, REQUIRED, name="sportsbook CSV"):
             if isinstance(row, RowError):
@@ -44,14 +47,14 @@ class SportsbookCsvFormat(FeedFormat):
             yield pending[0], _record(**{pending[1]: pending[2]})
 
 
-def _same_line(over, under):
+def _same_line(over: dict[str, str], under: dict[str, str]) -> bool:
     return all(
         over[key].strip() == under[key].strip()
         for key in ("Bookmaker", "Player", "Stat Type", "Line")
     )
 
 
-def _record(*, over=None, under=None):
+def _record(*, over: Any = None, under: Any = None) -> dict[str, Any]:
     row = over or under
     metadata = {"over_price_american": _price(over), "under_price_american": _price(under)}
     return {
@@ -65,7 +68,7 @@ def _record(*, over=None, under=None):
     }
 
 
-def _price(row):
+def _price(row: dict[str, str] | None) -> int | str | None:
     if row is None:
         return None
     try:

@@ -4,6 +4,9 @@
 lower options' payout multipliers (and prices, when given) are kept in extra_metadata, and the
 higher option's decimal price, when the feed has one, is the market's odds."""
 
+from collections.abc import Iterator
+from typing import IO, Any
+
 from .base import FeedFormat, FormatError, load_json_document
 from .report import RowError
 
@@ -12,10 +15,10 @@ class UnderdogFormat(FeedFormat):
     name = "underdog"
     description = "Underdog over/under lines (JSON)"
 
-    def detect(self, head):
+    def detect(self, head: str) -> bool:
         return '"over_under_lines"' in head or ('"appearances"' in head and '"over_under"' in head)
 
-    def records(self, stream):
+    def records(self, stream: IO[bytes]) -> Iterator[tuple[str, dict[str, Any] | RowError]]:
         document = load_json_document(stream, "an Underdog over/under lines document")
         if not isinstance(document, dict) or not isinstance(document.get("over_under_lines"), list):
             raise FormatError("Not an Underdog document: no `over_under_lines` list.")
@@ -33,18 +36,18 @@ class UnderdogFormat(FeedFormat):
                 yield location, RowError(location, "appearance_stat", str(exc.args[0]))
 
 
-def _by_id(items):
+def _by_id(items: Any) -> dict[str, dict[str, Any]]:
     return {str(item.get("id")): item for item in items or [] if isinstance(item, dict)}
 
 
-def _lookup(table, key, what):
+def _lookup(table: dict[str, dict[str, Any]], key: Any, what: str) -> dict[str, Any]:
     item = table.get(str(key))
     if item is None:
         raise LookupError(f"{what} {key} is not in the document.")
     return item
 
 
-def _record(line, tables):
+def _record(line: dict[str, Any], tables: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
     stat = line["over_under"]["appearance_stat"]
     appearance = _lookup(tables["appearances"], stat["appearance_id"], "appearance")
     player = _lookup(tables["players"], appearance["player_id"], "player")
