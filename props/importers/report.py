@@ -3,6 +3,7 @@
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
+from os import PathLike
 
 from ..services import DomainError
 
@@ -20,7 +21,7 @@ class RowError:
     field: str
     reason: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.location}: {self.field}: {self.reason}"
 
 
@@ -31,9 +32,9 @@ class RejectionGroup:
     field: str
     reason: str
     count: int
-    first_locations: tuple
+    first_locations: tuple[str, ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.count == 1:
             return f"{self.first_locations[0]}: {self.field}: {self.reason}"
         more = ", …" if self.count > len(self.first_locations) else ""
@@ -56,19 +57,19 @@ class ImportReport:
     rejected: list[RowError] = field(default_factory=list)
     duplicates: int = 0
     # Feed stats the catalogue does not know, "<league> <stat>" -> rows; kept as given.
-    unknown_stats: Counter = field(default_factory=Counter)
+    unknown_stats: Counter[str] = field(default_factory=Counter)
     # Leagues the product does not model (CBB, esports, NBA1H …) -> rows skipped.
-    unsupported_leagues: Counter = field(default_factory=Counter)
+    unsupported_leagues: Counter[str] = field(default_factory=Counter)
     # Rows of other modelled leagues left out by a --league filter -> rows skipped.
-    other_leagues: Counter = field(default_factory=Counter)
-    week_sources: set = field(default_factory=set)
-    season_sources: set = field(default_factory=set)
+    other_leagues: Counter[str] = field(default_factory=Counter)
+    week_sources: set[str] = field(default_factory=set)
+    season_sources: set[str] = field(default_factory=set)
     # Rows per board slug ("" = live) as the file names them, or as --snapshot overrides.
-    boards: Counter = field(default_factory=Counter)
+    boards: Counter[str] = field(default_factory=Counter)
     # Options the file's rows need and were not given -> rows lacking each.
-    missing_options: Counter = field(default_factory=Counter)
+    missing_options: Counter[str] = field(default_factory=Counter)
     # Valid rows per platform (what ImportRun.platforms records).
-    platforms: Counter = field(default_factory=Counter)
+    platforms: Counter[str] = field(default_factory=Counter)
     snapshot: str = ""
     seconds: float = 0.0
     # The props.ImportRun recording this import (None for a dry run).
@@ -114,7 +115,7 @@ class ImportReport:
             for (fld, reason), found in groups.items()
         ]
 
-    def missing_options_message(self, *, form=False) -> str:
+    def missing_options_message(self, *, form: bool = False) -> str:
         """One line naming every option the file needs, as the command's flags or (`form`) as
         the admin upload form's fields."""
         names = [
@@ -160,7 +161,7 @@ class ImportReport:
             )
         return lines
 
-    def write_errors(self, path):
+    def write_errors(self, path: str | PathLike[str]) -> None:
         """Write the rejected rows as CSV (location, field, reason)."""
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -168,18 +169,18 @@ class ImportReport:
             writer.writerows((e.location, e.field, e.reason) for e in self.rejected)
 
 
-def _sources(found) -> str:
+def _sources(found: set[str]) -> str:
     order = ["file", "command line", "game date", "none"]
     return " and ".join(source for source in order if source in found) or "none"
 
 
-def _counts(counter) -> str:
+def _counts(counter: Counter[str]) -> str:
     return ", ".join(f"{name} ({count})" for name, count in counter.most_common())
 
 
 class ImportFailed(DomainError):
     """The import wrote nothing; `report` says why (and `report.rejected` names the rows)."""
 
-    def __init__(self, message, report=None):
+    def __init__(self, message: str, report: "ImportReport | None" = None) -> None:
         self.report = report if report is not None else ImportReport()
         super().__init__(message)
