@@ -30,10 +30,14 @@ def test_the_list_shows_the_catalogue_label_with_the_code_on_hover(staff_client)
 
 
 def board_cells(page):
-    """The board column of the history table (object, line, odds, active, board …), newest
-    version first."""
-    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
-    return [re.findall(r"<td>(.*?)</td>", row, re.S)[4].strip() for row in rows[1:]]
+    """The history table's "board" column, newest version first."""
+    table = re.search(r'<table id="change-history".*?</table>', page, re.S).group(0)
+    headers = [
+        re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)
+    ]
+    column = headers.index("board")
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[column].strip() for row in rows]
 
 
 def test_the_history_page_names_each_versions_board(staff_client, staff_user):
