@@ -1,5 +1,8 @@
 """Shared fixtures. The suite runs on real PostgreSQL and Redis (see the Makefile's `test`)."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +39,23 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    _own_redis_database_per_xdist_worker()
+
+
+def _own_redis_database_per_xdist_worker():
+    """Under pytest-xdist (`-n 2`) each worker has its own test database (pytest-django adds
+    `_gwN`) and, here, its own Redis database: REDIS_URL's number plus N, since every test
+    empties its cache. Set before the first cache access; the environment too, for the app
+    servers and commands the tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    number = int(parts.path.strip("/") or 0) + int(worker[2:])
+    url = urlunsplit(parts._replace(path=f"/{number}"))
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+    os.environ["REDIS_URL"] = url
 
 
 def pytest_collection_modifyitems(config, items):

@@ -59,7 +59,8 @@ def test_detail_returns_one_market(user_client):
     assert response.json()["line"] == 3.5
 
 
-@pytest.mark.parametrize("path", [f"{URL}{uuid.uuid4()}/", f"{URL}not-a-uuid/"])
+# A fixed unknown id: test ids must be the same in every pytest-xdist worker.
+@pytest.mark.parametrize("path", [f"{URL}{uuid.UUID(int=1)}/", f"{URL}not-a-uuid/"])
 def test_unknown_or_malformed_market_is_404(user_client, path):
     assert user_client.get(path).status_code == 404
 
