@@ -2,23 +2,25 @@
 platform's last import and its age, the biggest movers of the last 24 hours, the best current
 edges, the locked snapshots — each entry linking to the filtered list.
 
-Built by a handful of indexed aggregates and cached under the global board version (any write
-to markets bumps it) for CACHE_TTL, so at a million markets the page costs one Redis read
-until the board changes. The movers window is bucketed to MOVERS_BUCKET so cached entries
-stay within it; ages are computed at render time from the stored instants.
+Built by a handful of indexed aggregates (about a second at a million markets) and kept in the
+cache with the board version and movers window it describes. Imports change the board many
+times a day, so a page that finds older figures shows them, says when they were built, and
+queues a rebuild in a worker: the index never waits for the aggregates except the very first
+time (empty cache). The movers window is bucketed to MOVERS_BUCKET; ages are computed at render
+time from the stored instants.
 """
 
 import datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from ..cache import boards_version
 from ..choices import Platform
+from ..edges import best_edges as edges_of_board
 from ..feeds.models import ImportRun
 from ..history import MARKET_TABLE
 from ..import_runs import board_freshness
@@ -98,11 +100,7 @@ def current_movers(boards, since, limit):
 
 def best_edges(boards, limit):
     """The best current pick'em edges (props.edges) of each league's latest week on the live
-    board, best first; None when edges are not installed. One edges query per league."""
-    try:
-        from ..edges import best_edges as edges_of_board
-    except ImportError:
-        return None
+    board, best first. One edges query per league."""
     found = []
     for league, week in latest_weeks(boards):
         found.extend(
@@ -138,19 +136,49 @@ def _build(now):
     }
 
 
-def dashboard_data(now=None):
-    """The dashboard's figures, from the cache while no market has changed."""
+DASHBOARD_KEY = "props:admin-dashboard"
+REFRESHING_KEY = "props:admin-dashboard:refreshing"
+# Figures older than the board are still shown (dated) while a worker rebuilds them.
+KEPT_FOR = 24 * 60 * 60
+REFRESH_AT_MOST_EVERY = 60
+
+
+def _stamp(now):
+    """(board version, movers bucket): what the figures built at `now` describe."""
+    return boards_version(), int(now.timestamp() // MOVERS_BUCKET.total_seconds())
+
+
+def refresh_dashboard(now=None):
+    """Build the figures and keep them with the stamp they describe; return the entry."""
     now = now or timezone.now()
-    bucket = int(now.timestamp() // MOVERS_BUCKET.total_seconds())
-    key = f"props:admin-dashboard:{boards_version()}:{bucket}"
-    data = cache.get(key)
-    if data is None:
-        bucket_start = datetime.datetime.fromtimestamp(
-            bucket * MOVERS_BUCKET.total_seconds(), tz=datetime.UTC
-        )
-        data = _build(bucket_start)
-        cache.set(key, data, timeout=settings.CACHE_TTL)
-    return data
+    stamp = _stamp(now)  # read before building: a write meanwhile makes the entry stale
+    bucket_start = datetime.datetime.fromtimestamp(
+        stamp[1] * MOVERS_BUCKET.total_seconds(), tz=datetime.UTC
+    )
+    entry = {"stamp": stamp, "built_at": now, "data": _build(bucket_start)}
+    cache.set(DASHBOARD_KEY, entry, timeout=KEPT_FOR)
+    cache.delete(REFRESHING_KEY)
+    return entry
+
+
+def _queue_refresh():
+    from ..tasks.maintenance import refresh_admin_dashboard
+
+    # One rebuild at a time, whatever the number of staff looking at the index.
+    if cache.add(REFRESHING_KEY, True, timeout=REFRESH_AT_MOST_EVERY):
+        transaction.on_commit(refresh_admin_dashboard.delay)
+
+
+def dashboard_data(now=None):
+    """(figures, the time they were built if they are older than the board, else None)."""
+    now = now or timezone.now()
+    entry = cache.get(DASHBOARD_KEY)
+    if entry is None:
+        return refresh_dashboard(now)["data"], None
+    if entry["stamp"] != _stamp(now):
+        _queue_refresh()
+        return entry["data"], entry["built_at"]
+    return entry["data"], None
 
 
 def _age(moment, now):
@@ -165,7 +193,7 @@ def _age(moment, now):
 def dashboard(now=None):
     """What templates/admin/props/dashboard.html shows: the cached figures with their links."""
     now = now or timezone.now()
-    data = dashboard_data(now)
+    data, stale_since = dashboard_data(now)
     platforms = data["platforms"]
     live = {"board": "live", "is_active__exact": "1"}
     rows = []
@@ -227,6 +255,7 @@ def dashboard(now=None):
     for snapshot in locked:
         snapshot["url"] = _changelist("propmarket", snapshot__id__exact=str(snapshot["pk"]))
     return {
+        "stale_since": stale_since,
         "platforms": [PLATFORM_NAMES.get(p, p) for p in platforms],
         "boards": rows,
         "imports": imports,

@@ -1,4 +1,4 @@
-"""Database upkeep that must not run inside a web request.
+"""Database upkeep and derived figures that must not be built inside a web request.
 
 `ANALYZE` of the market tables after a large write (a capture, a ≥10k-row import) took 5 s at
 1M markets: it is queued after the write commits and a worker runs it (eagerly in-process
@@ -31,3 +31,12 @@ def analyze_after_commit(tables=ANALYZABLE):
     """Queue `analyze_tables` once the current transaction commits (at once outside one)."""
     tables = list(tables)
     transaction.on_commit(lambda: analyze_tables.delay(tables))
+
+
+@shared_task(ignore_result=True)
+def refresh_admin_dashboard():
+    """Rebuild the admin index's dashboard figures (props.admin.dashboard) after the boards
+    changed, so the index page shows cached figures instead of aggregating a million rows."""
+    from ..admin.dashboard import refresh_dashboard
+
+    refresh_dashboard()

@@ -20,11 +20,12 @@ from props.models import PropMarket
 from props.services import update_market
 from props.services.locking import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
+from tests.jobs.eager import run_tasks_eagerly
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("admin:index")
-SHARED_PRIZEPICKS = Path(__file__).resolve().parents[2].parent / "shared/data/prizepicks"
-NBA_CAPTURE = SHARED_PRIZEPICKS / "2024-03-19-nba.json"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared/data"
+NBA_CAPTURE = SHARED / "prizepicks/2024-03-19-nba.json"
 
 
 def page_of(response):
@@ -93,33 +94,72 @@ def test_each_platforms_last_import_with_its_file_and_age(admin_client_for):
     assert "0 min" in imports
 
 
-def test_cached_until_a_market_changes_with_bounded_queries(
-    admin_client_for, board, staff_user, django_capture_on_commit_callbacks
-):
+def dashboard_queries(queries):
+    tables = ("prop_markets", '"snapshots"', '"import_runs"', '"feed_sources"')
+    return [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
+
+
+def test_cached_until_a_market_changes_with_bounded_queries(admin_client_for, board):
     client = admin_client_for()
     with CaptureQueriesContext(connection) as first:
         page_of(client.get(INDEX))
     with CaptureQueriesContext(connection) as second:
         page_of(client.get(INDEX))
 
-    def dashboard_queries(queries):
-        tables = ("prop_markets", '"snapshots"', '"import_runs"', '"feed_sources"')
-        return [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
-
     # Counts, feed sources and import runs (the last imports), locked snapshots, and the movers
     # and edges of each league's latest week (NFL, NBA); then none from the cache.
     assert len(dashboard_queries(first)) == 4 + 2 + 2
     assert dashboard_queries(second) == []
-    with django_capture_on_commit_callbacks(execute=True):
+
+
+def test_after_a_change_the_index_shows_dated_figures_and_a_worker_rebuilds_them(
+    admin_client_for, board, staff_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = admin_client_for()
+    page_of(client.get(INDEX))
+    with django_capture_on_commit_callbacks(execute=True):  # the board version's bump
         update_market(market=board["mover"], user=staff_user, line=240.5)
-    page = page_of(client.get(INDEX))
-    assert "250.5 → 240.5" in table_after(page, "dashboard-movers")
+
+    with (
+        CaptureQueriesContext(connection) as stale_view,
+        django_capture_on_commit_callbacks() as queued,
+    ):
+        stale = page_of(client.get(INDEX))
+    assert dashboard_queries(stale_view.captured_queries) == []  # no aggregate in the request
+    assert "Figures as of" in stale
+    assert "250.5 → 254.5" in table_after(stale, "dashboard-movers")
+    assert len(queued) == 1  # the rebuild, once however many staff look
+    with django_capture_on_commit_callbacks() as queued_again:
+        page_of(client.get(INDEX))
+    assert queued_again == []
+
+    run_tasks_eagerly(monkeypatch)
+    queued[0]()  # what the worker runs
+    fresh = page_of(client.get(INDEX))
+    assert "Figures as of" not in fresh
+    assert "250.5 → 240.5" in table_after(fresh, "dashboard-movers")
 
 
-def test_edges_say_when_they_are_not_available(admin_client_for):
+def test_the_best_edges_of_the_real_boards_are_listed_best_first(admin_client_for):
+    """Kyrie Irving's Points 25.5 Under has edge 0.1071 (computed by hand in
+    tests/analytics/test_edges_shared_data.py)."""
+    run_import(SHARED / "prizepicks/2024-03-19-nba.json")
+    run_import(
+        SHARED / "sportsbook-csv/2024-nba-books-results.csv", league="NBA", week=12, season=2023
+    )
     page = page_of(admin_client_for().get(INDEX))
-    edges = page[page.index('id="dashboard-edges"') :]
-    assert "Edges are not available" in edges or "<table" in edges
+    rows = table_after(page, "dashboard-edges").split("<tbody>")[1].split("</tr>")[:-1]
+    kyrie = [row for row in rows if "Kyrie Irving" in row and ">25.5<" in row]
+    assert len(kyrie) == 1
+    assert "<td>0.1071</td>" in kyrie[0]
+    edges = [float(re.findall(r"<td>(-?[0-9.]+)</td>\s*$", row)[0]) for row in rows]
+    assert edges == sorted(edges, reverse=True)
+    assert len(edges) == 10
+
+
+def test_without_an_edge_the_dashboard_says_so(admin_client_for, board):
+    page = page_of(admin_client_for().get(INDEX))
+    assert "No pick'em line has an edge" in page[page.index('id="dashboard-edges"') :]
 
 
 def test_the_change_page_charts_line_and_odds_beside_its_points(admin_client_for, staff_user):
