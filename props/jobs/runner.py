@@ -174,6 +174,7 @@ class ImportJob:
 
     @staticmethod
     def run(job):
+        from ..feeds.models import RunOrigin
         from ..importers import ImportFailed, run_import
         from ..services import SnapshotLocked
 
@@ -183,7 +184,11 @@ class ImportJob:
         name = job.parameters["name"]
         try:
             report = run_import(
-                str(path), user=job.created_by, source_name=name, **job.parameters["options"]
+                str(path),
+                user=job.created_by,
+                source_name=name,
+                origin=RunOrigin.ADMIN,
+                **job.parameters["options"],
             )
         except SnapshotLocked as exc:
             raise JobFailed(f"{exc} Nothing was imported.") from None
@@ -209,8 +214,8 @@ def _import_result(report, name):
         "summary": f"Imported {name}: {report.summary()}",
         "rejections": [str(group) for group in report.rejection_groups()[:50]],
     }
-    run = getattr(report, "import_run", None) or getattr(report, "run", None)
-    if run is not None and getattr(run, "pk", None) is not None:
+    run = getattr(report, "run", None)  # recorded by run_import; a refused file has none
+    if run is not None:
         result["import_run"] = str(run.pk)
     return result
 

@@ -7,10 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from props.feeds.models import RunOrigin
 from props.jobs import runner
 from props.jobs.files import UPLOAD, job_file
 from props.jobs.models import BackgroundJob, JobKind, JobStatus
-from props.models import PropMarket
+from props.models import ImportRun, PropMarket
 from props.services import lock_snapshot
 from tests.factories import SnapshotFactory
 
@@ -54,18 +55,17 @@ def test_confirming_queues_an_import_job_whose_page_shows_the_counts(staff_clien
     assert not job_file(job, UPLOAD).exists()  # the upload is removed once imported
 
 
-def test_the_import_job_links_the_import_run_it_recorded(staff_client):
+def test_the_import_job_links_the_import_run_it_recorded_as_an_admin_upload(
+    staff_client, staff_user
+):
     confirm(staff_client, preview(staff_client))
     job = BackgroundJob.objects.get()
-    from props.models import ImportRun
 
     run = ImportRun.objects.get()
+    assert (run.origin, run.user, run.status) == (RunOrigin.ADMIN, staff_user, "succeeded")
     assert job.result["import_run"] == str(run.pk)
-    from django.contrib import admin
-
-    if admin.site.is_registered(ImportRun):  # the progress page links it
-        page = staff_client.get(reverse("admin:props_backgroundjob_change", args=[job.pk]))
-        assert reverse("admin:props_importrun_change", args=[run.pk]) in page.content.decode()
+    page = staff_client.get(reverse("admin:props_backgroundjob_change", args=[job.pk]))
+    assert reverse("admin:props_importrun_change", args=[run.pk]) in page.content.decode()
 
 
 def test_a_snapshot_locked_before_the_job_runs_fails_the_job_and_imports_nothing(
