@@ -9,6 +9,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 # Locally the test database is kept between runs (new migrations are still applied); CI and
 # `make test PYTEST_DB=--create-db` build it afresh (needed after editing an applied migration).
 PYTEST_DB ?= --reuse-db
+# pytest-xdist workers (each with its own test database and Redis database); 0 runs in-process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-pure services browser compose lint typecheck format migrations-check clean
 
@@ -33,7 +35,7 @@ run: $(VENV)/.installed
 ## Install everything and run the whole test suite on real PostgreSQL and Redis
 test: $(VENV)/.installed-dev services browser compose
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=test-only-secret-key \
-		$(PY) -m pytest $(PYTEST_DB) $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_DB) $(PYTEST_ARGS)
 
 ## The tests that need neither PostgreSQL nor Redis (parsers, validators, settings), in seconds
 test-pure: $(VENV)/.installed-dev
