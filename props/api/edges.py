@@ -73,7 +73,7 @@ class EdgeSerializer(MarketFieldsSerializer):
     consensus = ConsensusSerializer()
 
 
-class OfferSerializer(MarketFieldsSerializer):
+class SportsbookOfferSerializer(MarketFieldsSerializer):
     side = SIDE
     price = serializers.FloatField(help_text="The book's decimal price of `side`.")
     book_fair_probability = serializers.FloatField(
@@ -103,7 +103,7 @@ class EdgesSerializer(serializers.Serializer):
     break_even = serializers.FloatField(help_text="The entry break-even used.")
     counts = CountsSerializer(help_text="Rows in each list before limit/offset.")
     results = EdgeSerializer(many=True, help_text="Pick'em edges, best first.")
-    offers = OfferSerializer(many=True, help_text="Sportsbook sides by EV, best first.")
+    offers = SportsbookOfferSerializer(many=True, help_text="Sportsbook sides by EV, best first.")
     compare = CompareSerializer(many=True, help_text="Pick'em lines no book posts.")
 
 
