@@ -24,6 +24,9 @@ COPY . .
 # serves the compressed, hashed files the manifest names.
 RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --no-input
 
+# Job files (admin uploads, exports): a volume shared by web and worker mounts here.
+RUN mkdir -p /app/var/jobs && chown app:app /app/var/jobs
+
 USER app
 EXPOSE 8000
 
