@@ -32,7 +32,7 @@ DROP INDEX IF EXISTS prop_markets_history_market_date_idx;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("props", "0008_history_list_indexes"),
+        ("props", "0009_feed_sources_and_import_runs"),
     ]
 
     operations = [RunSQLOnPostgreSQL(FORWARDS, BACKWARDS)]

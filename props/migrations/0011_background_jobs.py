@@ -11,9 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        # 0009 and 0011 both follow 0008; this one follows both, so the graph has one leaf.
-        ("props", "0009_feed_sources_and_import_runs"),
-        ("props", "0011_history_movers_index"),
+        ("props", "0010_history_movers_index"),
     ]
 
     operations = [
