@@ -9,8 +9,8 @@ Redis broker, working on the test database.
         some_task.delay(...)                         # goes through Redis to the worker
         celery_workers.wait_for(lambda: ..., timeout=20)
 
-The broker is REDIS_URL's server with the database CELERY_TEST_BROKER_DB (default 12), flushed
-before each test: never the cache's database. `celery_workers` uses `transactional_db`, since a
+The broker is REDIS_URL's server with the database CELERY_TEST_BROKER_DB (default 12; 12 + N
+on xdist worker gwN), flushed before each test: never the cache's database. `celery_workers` uses `transactional_db`, since a
 worker only sees committed rows. Workers are stopped (TERM, then KILL) when the test ends, and
 the test process's Celery app is pointed back at its settings.
 """
@@ -33,7 +33,10 @@ from django.db import connection
 from betterbros.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
-BROKER_DB = int(os.environ.get("CELERY_TEST_BROKER_DB", "12"))
+# Under pytest-xdist each worker process has its own broker database (12 + N), as it has its own
+# cache database (tests/conftest.py): a test flushes its broker before it starts.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+BROKER_DB = int(os.environ.get("CELERY_TEST_BROKER_DB", "12")) + int(_XDIST_WORKER[2:] or 0)
 START_TIMEOUT = 30
 
 
