@@ -4,7 +4,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from betterbros.serving import require_collected_static_files, require_secret_key
+from betterbros.startup_checks import require_collected_static_files, require_secret_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "betterbros.settings")
 

@@ -1,7 +1,7 @@
 """`/health/live/` and `/health/ready/`: what load balancers and orchestrators probe.
 
 `live` answers without I/O: the process is up. `ready` checks PostgreSQL and Redis
-(`betterbros.connections.check_all_connections`) and answers 200 when all are healthy, 503 when
+(`betterbros.health_checks.check_all_connections`) and answers 200 when all are healthy, 503 when
 any is not. Anyone gets healthy/unhealthy per check; staff callers, authenticated like the API
 (token, JWT or session), also get each check's error and latency (hosts and error texts are
 not for the public), and with `?verbose=1` the database's figures (server version, size, pool)
@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 
 from accounts.reconciliation import last_credits_check
 
-from .connections import check_all_connections, get_db_info
+from .health_checks import check_all_connections, get_db_info
 
 
 @never_cache

@@ -46,8 +46,8 @@ DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 # With DEBUG off a real key is required: the WSGI/ASGI entry points (gunicorn, runserver) refuse
-# to start without one (betterbros.serving), and Django refuses anything that would sign with an
-# empty key. Commands that sign nothing (migrate, makemigrations --check, dbinfo) still run.
+# to start without one (betterbros.startup_checks), and Django refuses anything that would sign
+# with an empty key. Commands that sign nothing (migrate, makemigrations --check, dbinfo) still run.
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

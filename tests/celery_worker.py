@@ -10,9 +10,10 @@ Redis broker, working on the test database.
         celery_workers.wait_for(lambda: ..., timeout=20)
 
 The broker is REDIS_URL's server with the database CELERY_TEST_BROKER_DB (default 12; 12 + N
-on xdist worker gwN), flushed before each test: never the cache's database. `celery_workers` uses `transactional_db`, since a
-worker only sees committed rows. Workers are stopped (TERM, then KILL) when the test ends, and
-the test process's Celery app is pointed back at its settings.
+on xdist worker gwN), flushed before each test: never the cache's database. `celery_workers`
+uses `transactional_db`, since a worker only sees committed rows. Workers are stopped (TERM,
+then KILL) when the test ends, and the test process's Celery app is pointed back at its
+settings.
 """
 
 import os

@@ -84,7 +84,7 @@ def pytest_collection_modifyitems(config, items):
 def _plain_static_storage(settings):
     """Pages link static files (admin, Swagger UI); the suite runs no collectstatic, so the
     manifest storage (the default with DEBUG off) could not name them. Start-up refuses to
-    serve without the manifest (betterbros/serving.py, tested in tests/ops)."""
+    serve without the manifest (betterbros/startup_checks.py, tested in tests/ops)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

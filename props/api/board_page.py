@@ -29,7 +29,7 @@ from rest_framework.exceptions import ValidationError
 from ..filtersets.markets import PropMarketFilterSet
 from ..models import PropMarket
 from ..selectors import market_tuples
-from .market_json import json_rows, market_json_rows, reads_rows_directly
+from .board_rows import json_rows, market_json_rows, reads_rows_directly
 from .pagination import CURSOR_PARAM, ORDERING_PARAM, PAGE_SIZE_PARAM, Cursor, page_queryset
 
 BOARD_FILTERS = ("league", "week", "is_active")

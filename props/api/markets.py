@@ -30,7 +30,7 @@ from ..models import PropMarket
 from ..selectors import line_shopping, sorted_offers
 from .board_cache import cached_json
 from .board_page import board_filter_values, board_page_rows
-from .market_json import market_json_rows
+from .board_rows import market_json_rows
 from .market_serializers import LineShoppingPageSerializer, PropMarketSerializer
 from .pagination import KeysetPagination, page_queryset, whole_number
 

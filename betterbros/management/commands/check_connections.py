@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from betterbros.connections import check_all_connections
+from betterbros.health_checks import check_all_connections
 
 
 class Command(BaseCommand):

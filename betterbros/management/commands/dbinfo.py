@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
-from betterbros.connections import get_db_info
+from betterbros.health_checks import get_db_info
 from betterbros.management.faults import explain
 
 
