@@ -1,21 +1,21 @@
 """DRF token authentication answered from the cache: no PostgreSQL on a cached read.
 
 The board list is read constantly and, cached, comes from Redis; looking the token up in
-PostgreSQL on every request cost a query plus Django's per-request connection health check —
-61% of a cached read (BENCHMARKS.md). This keeps what authorization needs about the token's
-user in the cache for AUTH_TOKEN_CACHE_TTL seconds (pk, is_active, is_staff, is_superuser,
-subscription_tier). `request.user` answers those from the cache and reads the user's row the
-first time anything else is used, so views that show or save the user (`users/me/`) work on the
-current row, never on a cached copy.
+PostgreSQL on every request cost a query plus Django's per-request connection health check, most
+of a cached read (figures in BENCHMARKS.md). This keeps what authorization needs about the
+token's user in the cache for AUTH_TOKEN_CACHE_TTL seconds (pk, is_active, is_staff,
+is_superuser, subscription_tier). `request.user` answers those from the cache and reads the
+user's row the first time anything else is used, so views that show or save the user
+(`users/me/`) work on the current row, never on a cached copy.
 
 Clerk and Supabase users get the same cache, keyed by provider and subject
 (`accounts.authentication`; the JWT itself is verified on every request).
 
-Deleting a token, and saving or deleting a user (deactivation, staff or tier changes, a
-provider id moved to another account), drop the cached entries at once (signals, connected in
-every process by `AccountsConfig.ready`). Changes that bypass signals (`QuerySet.update` of those
-fields) show within the TTL. AUTH_TOKEN_CACHE_TTL=0 turns the cache off. With Redis
-unreachable every request authenticates against PostgreSQL.
+Deleting a token, and saving or deleting a user (deactivation, staff or tier changes, a provider
+id moved to another account), drop the cached entries at once (signals, connected in every
+process by `AccountsConfig.ready`). Changes that bypass signals (`QuerySet.update` of those
+fields) show within the TTL. AUTH_TOKEN_CACHE_TTL=0 turns the cache off. With Redis unreachable
+every request authenticates against PostgreSQL.
 """
 
 import hashlib

@@ -3,15 +3,15 @@
 Django's PostgreSQL backend reads every `timestamptz` through `BaseTzLoader`
 (django/db/backends/postgresql/psycopg_any.py), a subclass of psycopg's pure-Python loader that
 relabels each value with the connection's time zone. A page of 100 prop markets carries 300
-timestamps: 1.1 ms of CPU per page against 0.07 ms with psycopg's C loader, an eighth of the
-list's CPU (BENCHMARKS.md). On connections whose time zone is UTC (USE_TZ with TIME_ZONE "UTC",
-as this project runs) this loader parses with psycopg's fastest loader and returns the same
-values: aware datetimes in `datetime.timezone.utc`. Part of the board fast path: installed only
-with settings.BOARD_FAST_PATH on.
+timestamps, a noticeable share of the list's CPU (figures in BENCHMARKS.md). On connections
+whose time zone is UTC (USE_TZ with TIME_ZONE "UTC", as this project runs) this loader parses
+with psycopg's fastest loader and returns the same values: aware datetimes in
+`datetime.timezone.utc`. Part of the board fast path: installed only with
+settings.BOARD_FAST_PATH on.
 
 It leans on one detail of Django's PostgreSQL backend (`create_cursor` keeps the connection's
-timestamptz loader when that loader's `timezone` is the connection's): recorded in
-docs/DESIGN-NOTES.md, and `tests/perf/test_pg_timestamps.py` fails if Django changes it.
+timestamptz loader when that loader's `timezone` is the connection's): recorded in docs/DESIGN-
+NOTES.md, and `tests/perf/test_pg_timestamps.py` fails if Django changes it.
 """
 
 import datetime

@@ -281,10 +281,6 @@ def market_label(code) -> str:
     return label
 
 
-def is_combo_stat(stat) -> bool:
-    return bool(COMBO_SUFFIX.search(stat))
-
-
 def team_code(league, team) -> str:
     """One abbreviation per team: a feed's variant folded to the catalogue's; others as given."""
     code = str(team).strip()

@@ -8,8 +8,7 @@ from django.http import HttpResponseRedirect
 from betterbros.admin_paging import PagedAdminMixin
 from betterbros.json_fields import ReadableJSONField
 
-from ..services import DomainError, SnapshotLocked
-from ..services.errors import lock_violation_slug
+from ..services import DomainError, SnapshotLocked, lock_violation_slug
 
 SITE_NAME = "BetterBros Props"
 admin.site.site_header = SITE_NAME

@@ -8,8 +8,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
 from ..models import Experiment
-from ..services import InvalidTransition, transition_experiment
-from ..services.experiments import check_transition
+from ..services import InvalidTransition, check_transition, transition_experiment
 from .base import BaseAdmin
 
 

@@ -16,8 +16,7 @@ from ..odds import (
     format_american,
     parse_typed_odds,
 )
-from ..services import DomainError, SnapshotLocked
-from ..services.bulk import MarketEdit
+from ..services import DomainError, MarketEdit, SnapshotLocked
 from .locking import is_in_locked_snapshot
 
 

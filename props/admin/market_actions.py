@@ -23,9 +23,9 @@ from django.template.response import TemplateResponse
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..models import PropMarket
-from ..services import DomainError
-from ..services.bulk import (
+from ..services import (
     LIVE_BOARD,
+    DomainError,
     MarketEdit,
     delete_markets,
     edit_markets,

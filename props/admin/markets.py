@@ -18,9 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import catalogue
 from ..models import PropMarket, Snapshot
 from ..search import MIN_SEARCH_LENGTH, player_name_condition
-from ..services import SnapshotLocked
-from ..services.bulk import LIVE_BOARD
-from ..services.markets import create_market, delete_market, update_market
+from ..services import LIVE_BOARD, SnapshotLocked, create_market, delete_market, update_market
 from .base import BaseAdmin
 from .filters import BoardFilter, MarketTypeFilter, SeasonFilter, WeekFilter
 from .forms import PropMarketAdminForm, PropMarketRowForm

@@ -1,8 +1,8 @@
 """The hot board read (`?league=&week=&is_active=` with paging only) without per-request ORM work,
 when settings.BOARD_FAST_PATH is on (the list takes the FilterSet's path otherwise).
 
-A board page request spent about half its time compiling the page's SQL and a quarter building
-and validating the FilterSet's form (BENCHMARKS.md). Here:
+Most of a board page request's time went on compiling the page's SQL and on building and
+validating the FilterSet's form (profiles in BENCHMARKS.md). Here:
 
 - The filters are validated and applied by the FilterSet's own filters and form fields
   (`PropMarketFilterSet.base_filters`), field by field, with the FilterSet's error messages:
@@ -87,13 +87,6 @@ def board_page_rows(values, *, using, ordering, cursor, size):
         return market_json_rows(page)
     sql, params, preparable = _bind(values, ordering, cursor, size)
     return json_rows(connection, sql, params, prepared=preparable)
-
-
-def board_page_sql(values, *, ordering, cursor, size):
-    """(sql, params) of the page: what the ORM compiles for `page_queryset(board_queryset(
-    values), …)`, from the template of the page's shape."""
-    sql, params, _ = _bind(values, ordering, cursor, size)
-    return sql, params
 
 
 def _bind(values, ordering, cursor, size):

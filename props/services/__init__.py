@@ -4,6 +4,17 @@ Callers translate the domain exceptions of `props.services.errors`: 409 in the A
 in the admin, exit code 1 in a command.
 """
 
+from .bulk import (
+    LIVE_BOARD,
+    AlreadyInTarget,
+    BoardMismatch,
+    BulkResult,
+    MarketEdit,
+    delete_markets,
+    edit_markets,
+    locked_in,
+    move_markets,
+)
 from .errors import (
     DomainError,
     InvalidTransition,
@@ -19,8 +30,13 @@ from .slips import create_saved_slip, place_slip
 from .snapshots import capture_snapshot, delete_snapshot, update_snapshot
 
 __all__ = [
+    "LIVE_BOARD",
+    "AlreadyInTarget",
+    "BoardMismatch",
+    "BulkResult",
     "DomainError",
     "InvalidTransition",
+    "MarketEdit",
     "SlipAlreadyPlaced",
     "SnapshotLocked",
     "TierLimitReached",
@@ -29,11 +45,15 @@ __all__ = [
     "create_market",
     "create_saved_slip",
     "delete_market",
+    "delete_markets",
     "delete_props_created_before",
     "delete_snapshot",
+    "edit_markets",
     "ensure_unlocked",
     "lock_snapshot",
     "lock_violation_slug",
+    "locked_in",
+    "move_markets",
     "place_slip",
     "transition_experiment",
     "unlock_snapshot",

@@ -1,8 +1,9 @@
 """Database upkeep and derived figures that must not be built inside a web request.
 
-`ANALYZE` of the market tables after a large write (a capture, a ≥10k-row import) took 5 s at
-1M markets: it is queued after the write commits and a worker runs it (eagerly in-process
-when no broker is configured).
+`ANALYZE` of the market tables after a large write (a capture, a ≥10k-row import) takes
+seconds at a million markets: it is queued after the write commits and a worker runs it
+(eagerly in-process when no broker is configured). The admin dashboard's figures are rebuilt
+the same way when the boards have changed.
 """
 
 from celery import shared_task
