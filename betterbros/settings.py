@@ -326,6 +326,10 @@ ADMIN_IMPORT_DIR = Path(
 ADMIN_IMPORT_MAX_AGE = env.int("ADMIN_IMPORT_MAX_AGE", default=3600)
 # Largest file the admin accepts (bigger boards go through `manage.py import_props`).
 ADMIN_IMPORT_MAX_MB = env.int("ADMIN_IMPORT_MAX_MB", default=100)
+# Files up to this size are previewed (a dry run) inside the upload request, about 10,000 rows
+# and a second or two; a bigger file goes straight to the confirmation without a preview (the
+# import runs in a worker, all or nothing, and its page lists any refused rows).
+ADMIN_IMPORT_PREVIEW_MAX_MB = env.float("ADMIN_IMPORT_PREVIEW_MAX_MB", default=2)
 
 # --- Background jobs (props/jobs/, docs/background-jobs.md) ----------------------------------
 

@@ -136,6 +136,17 @@ class ImportViews:
                 },
                 salt=TOKEN_SALT,
             )
+            if upload.size > settings.ADMIN_IMPORT_PREVIEW_MAX_MB * 1024 * 1024:
+                return self._render(
+                    request,
+                    {
+                        "too_large_to_preview": True,
+                        "size_mb": upload.size / (1024 * 1024),
+                        "preview_max_mb": settings.ADMIN_IMPORT_PREVIEW_MAX_MB,
+                        "token": token,
+                        "source_name": upload.name,
+                    },
+                )
             return self._preview(request, stored, upload.name, options, token)
         return self._render(request, {"form": form})
 

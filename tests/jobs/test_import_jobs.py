@@ -55,6 +55,43 @@ def test_confirming_queues_an_import_job_whose_page_shows_the_counts(staff_clien
     assert not job_file(job, UPLOAD).exists()  # the upload is removed once imported
 
 
+def test_a_file_too_large_to_preview_in_the_page_goes_to_the_confirmation_unread(
+    staff_client, settings, django_assert_max_num_queries
+):
+    settings.ADMIN_IMPORT_PREVIEW_MAX_MB = 100 / (1024 * 1024)  # 100 bytes
+    handle = io.BytesIO(BOARD.encode())
+    handle.name = "board.csv"
+    with django_assert_max_num_queries(8):  # session and user: no market is read
+        page = staff_client.post(reverse("admin:props_propmarket_import"), {"file": handle})
+    text = page.content.decode()
+    assert 'id="no-preview"' in text
+    assert "larger than the preview's limit" in text
+    assert not PropMarket.objects.exists()
+
+    token = re.search(r'name="token" value="([^"]+)"', text).group(1)
+    confirm(staff_client, token)
+    assert BackgroundJob.objects.get().status == JobStatus.SUCCEEDED
+    assert PropMarket.objects.count() == 2
+
+
+def test_a_refused_row_of_an_unpreviewed_file_writes_nothing_and_is_listed(staff_client, settings):
+    settings.ADMIN_IMPORT_PREVIEW_MAX_MB = 100 / (1024 * 1024)
+    bad = BOARD + "prizepicks,pp-3,NFL,5,Bad Odds,passing_yards,265.5,1.0\n"
+    handle = io.BytesIO(bad.encode())
+    handle.name = "board.csv"
+    page = staff_client.post(reverse("admin:props_propmarket_import"), {"file": handle})
+    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
+    response = confirm(staff_client, token)
+
+    job = BackgroundJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert not PropMarket.objects.exists()
+    progress = staff_client.get(response.url).content.decode()
+    (rejection,) = re.findall(r'<ul id="job-rejections"><li>(.*?)</li>', progress)
+    assert "odds" in rejection
+    assert "4" in rejection.split(":")[0]  # the file's row, as the preview would name it
+
+
 def test_the_import_job_links_the_import_run_it_recorded_as_an_admin_upload(
     staff_client, staff_user
 ):
