@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from betterbros.admin_paging import EstimatedCountPaginator, PagedAdminMixin
+from betterbros.admin_read_only import ReadOnlyAdminMixin
 from betterbros.json_fields import ReadableJSONField
 
 from .choices import SUBJECT_FIELDS
@@ -333,7 +334,7 @@ class ActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(CreditTransaction)
-class CreditTransactionAdmin(PagedAdminMixin, admin.ModelAdmin):
+class CreditTransactionAdmin(ReadOnlyAdminMixin, PagedAdminMixin, admin.ModelAdmin):
     """Everyone's credits ledger, read-only: rows are written by accounts.services alone."""
 
     list_display = [
@@ -372,12 +373,3 @@ class CreditTransactionAdmin(PagedAdminMixin, admin.ModelAdmin):
     @admin.display(description="Amount", ordering="amount")
     def signed_amount(self, row):
         return f"{row.amount:+.2f}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,8 @@ status, source, platform and date, and a detail page)."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from betterbros.admin_read_only import ReadOnlyAdminMixin
+
 from ..choices import Platform
 from ..feeds import polling
 from ..feeds.models import FeedSource, ImportRun
@@ -82,7 +84,7 @@ class PlatformFilter(admin.SimpleListFilter):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(BaseAdmin):
+class ImportRunAdmin(ReadOnlyAdminMixin, BaseAdmin):
     list_display = (
         "id",
         "queued_at",
@@ -107,12 +109,3 @@ class ImportRunAdmin(BaseAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from betterbros.admin_read_only import ReadOnlyAdminMixin
+
 from ..models import PropMarket
 from ..odds import format_odds
 from ..search import MIN_SEARCH_LENGTH, filter_player_name
@@ -84,7 +86,7 @@ class ChangedUntilFilter(DateBoundFilter):
 
 
 @admin.register(HistoricalPropMarket)
-class MarketChangeAdmin(BaseAdmin):
+class MarketChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     list_display = [
         "history_date",
         "market",
@@ -178,15 +180,6 @@ class MarketChangeAdmin(BaseAdmin):
     @admin.display(description="Active")
     def active_change(self, version):
         return _change(version, "is_active", lambda active: "yes" if active else "no")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @functools.cache

@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
+from betterbros.admin_read_only import ReadOnlyAdminMixin
+
 from ..jobs.files import files_root
 from ..jobs.models import BackgroundJob, JobKind, JobStatus
 
@@ -23,7 +25,7 @@ def progress_url(job) -> str:
 
 
 @admin.register(BackgroundJob)
-class BackgroundJobAdmin(admin.ModelAdmin):
+class BackgroundJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["description", "kind", "status", "progress", "created_at", "finished_at"]
     list_display_links = ["description"]
     list_filter = ["status", "kind"]
@@ -48,15 +50,6 @@ class BackgroundJobAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Progress")
     def progress(self, job):
