@@ -92,6 +92,17 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _throttle_clock_stands_still(monkeypatch):
+    """The API's throttle counts fixed windows aligned on the clock (betterbros/api/throttling.py):
+    a test's requests that straddled a window's start would get a fresh allowance. Its clock
+    stands still 10 s into a day (so into a window of every rate); tests of the windows
+    themselves move it (tests/api/test_throttling.py)."""
+    from betterbros.api.throttling import TierRateThrottle
+
+    monkeypatch.setattr(TierRateThrottle, "timer", lambda self: 86_400 * 20_000 + 10.0)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the test Redis database is the suite's own)."""
     cache.clear()

@@ -140,6 +140,20 @@ def test_after_a_change_the_index_shows_dated_figures_and_a_worker_rebuilds_them
     assert "250.5 → 240.5" in table_after(fresh, "dashboard-movers")
 
 
+def test_without_workers_the_index_rebuilds_stale_figures_itself(
+    admin_client_for, board, staff_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = admin_client_for()
+    page_of(client.get(INDEX))
+    with django_capture_on_commit_callbacks(execute=True):
+        update_market(market=board["mover"], user=staff_user, line=240.5)
+    run_tasks_eagerly(monkeypatch)  # `make run` with no broker
+
+    fresh = page_of(client.get(INDEX))
+    assert "Figures as of" not in fresh
+    assert "250.5 → 240.5" in table_after(fresh, "dashboard-movers")
+
+
 def test_the_best_edges_of_the_real_boards_are_listed_best_first(admin_client_for):
     """Kyrie Irving's Points 25.5 Under has edge 0.1071 (computed by hand in
     tests/analytics/test_edges_shared_data.py)."""

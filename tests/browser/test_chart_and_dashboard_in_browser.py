@@ -13,6 +13,7 @@ from props.models import PropMarket
 from props.services import update_market
 from props.services.locking import lock_snapshot
 from tests.factories import PropMarketFactory, SnapshotFactory
+from tests.jobs.eager import run_tasks_eagerly
 
 from .conftest import ARTIFACTS
 
@@ -60,7 +61,8 @@ def test_the_change_page_draws_line_and_odds_beside_the_points(staff_page, moved
     chart.screenshot(path=ARTIFACTS / "market-line-chart.png")
 
 
-def test_the_dashboard_links_to_the_filtered_lists(staff_page, moved_market, staff):
+def test_the_dashboard_links_to_the_filtered_lists(staff_page, moved_market, staff, monkeypatch):
+    run_tasks_eagerly(monkeypatch)  # as `make run`: the figures are rebuilt in the web process
     PropMarketFactory.create_batch(2, league="NFL", week=5, platform="underdog")
     snapshot = SnapshotFactory(snapshot_id="nfl-week-5-frozen")
     PropMarketFactory(snapshot=snapshot, player_name="Frozen Player")
