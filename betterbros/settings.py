@@ -315,6 +315,11 @@ AXES_VERBOSE = False  # no start-up line in every management command's output
 
 FREE_TIER_MAX_SAVED_SLIPS = env.int("FREE_TIER_MAX_SAVED_SLIPS", default=20)
 
+# The largest admin list page (500 rows, betterbros.admin_paging.PAGE_SIZES) posts up to five
+# fields a row (id, line, odds, active, the action checkbox) with an action or an inline save:
+# Django's default of 1,000 fields answered such a post with "Bad Request (400)".
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+
 # --- Admin imports ----------------------------------------------------------------------------
 
 # Uploads wait here between the admin's preview and confirmation (shared by every web process).
