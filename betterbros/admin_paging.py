@@ -278,10 +278,10 @@ class PagedChangeList(ChangeList):
             rows = list(beyond.order_by(*backward)[: per_page + 1])
             self.has_previous, self.has_next = len(rows) > per_page, True
             rows = rows[:per_page][::-1]
-        elif name == LAST_VAR:
-            rows = []
+        elif name == LAST_VAR or self._too_deep_to_number(request, per_page):
+            name, rows = LAST_VAR, []
         else:
-            rows = self._first_rows(request, ordered.order_by(*forward), per_page)
+            rows = self._first_rows(ordered.order_by(*forward), per_page)
         if not rows and name != BEFORE_VAR:
             if name != LAST_VAR:
                 messages.info(request, "There are no rows past that page: showing the last page.")
@@ -295,17 +295,22 @@ class PagedChangeList(ChangeList):
         self._link_pages(keys, rows)
         return _evaluated(ordered.order_by(*forward), rows)
 
-    def _first_rows(self, request, ordered, per_page):
+    def _too_deep_to_number(self, request, per_page):
+        """Page `?p=` past the rows an OFFSET may skip cheaply: most likely a link past the end
+        of the list (whose length is only estimated), so the last page is shown."""
+        if (self.page_num - 1) * per_page <= EXACT_COUNT_LIMIT:
+            return False
+        messages.info(
+            request,
+            f"Page {self.page_num} is too deep to number in a list this big: showing the last "
+            "page; use Previous, Next and First from there.",
+        )
+        return True
+
+    def _first_rows(self, ordered, per_page):
         """The first page, or page `?p=` while its OFFSET stays cheap (a link kept from before
         the list grew past the exact count)."""
-        offset = (self.page_num - 1) * per_page
-        if not 0 <= offset <= EXACT_COUNT_LIMIT:
-            messages.info(
-                request,
-                f"Page {self.page_num} is too deep to number in a list this big: showing the "
-                "first page; use Next, Previous and Last.",
-            )
-            offset = 0
+        offset = max(0, (self.page_num - 1) * per_page)
         rows = list(ordered[offset : offset + per_page + 1])
         self.has_previous, self.has_next = offset > 0, len(rows) > per_page
         return rows[:per_page]

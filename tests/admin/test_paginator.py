@@ -135,6 +135,21 @@ def test_a_cursor_past_the_end_shows_the_last_page_with_a_message_and_keeps_the_
     assert all(m.league == "NFL" for m in response.context["cl"].result_list)
 
 
+def test_a_page_number_too_deep_to_number_shows_the_last_page_and_keeps_the_filters(
+    staff_client, small_limit, sixty_markets
+):
+    last = changelist(staff_client, "?league__exact=NFL&board=live&n=25&last=1")
+    response = staff_client.get(MARKETS + "?league__exact=NFL&board=live&n=25&p=999999")
+    assert response.status_code == 200
+    assert (
+        "Page 999999 is too deep to number in a list this big: showing the last page; use "
+        "Previous, Next and First from there." in messages_of(response)
+    )
+    cl = response.context["cl"]
+    assert list(cl.result_list) == list(last.result_list)
+    assert cl.previous_url and cl.next_url is None
+
+
 def test_a_tampered_cursor_shows_the_first_page(staff_client, small_limit, sixty_markets):
     response = staff_client.get(MARKETS + "?league__exact=NFL&n=25&after=not-a-cursor")
     assert response.status_code == 200
