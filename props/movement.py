@@ -14,7 +14,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q
 
 from .history import HISTORY_TABLE
 from .models import PropMarket
@@ -60,44 +61,39 @@ def cause_of(change_reason: str | None, history_type: str) -> Cause:
 
 # --- one market's history ----------------------------------------------------------------------
 
-HISTORY_COLUMNS = (
-    "h.history_id, h.history_date, h.history_type, h.line, h.odds, h.is_active, "
-    "h.history_change_reason, h.history_user_id, u.email"
+POINT_COLUMNS = (
+    "history_id",
+    "history_date",
+    "history_type",
+    "line",
+    "odds",
+    "is_active",
+    "history_change_reason",
+    "history_user_id",
+    "history_user__email",
 )
+
+
+def _versions(market_id):
+    return HistoricalPropMarket.objects.filter(id=market_id).values_list(*POINT_COLUMNS)
 
 
 def history_page(market_id, *, after=None, size=100) -> list[dict]:
     """Up to `size` versions of the market after `after` ((history_date, history_id) of the
     previous page's last point, or None), oldest first. One index range read."""
-    user_table = HistoricalPropMarket.history_user.field.related_model._meta.db_table
-    condition, params = "h.id = %s", [market_id]
+    versions = _versions(market_id)
     if after is not None:
-        condition += " AND (h.history_date, h.history_id) > (%s, %s)"
-        params += list(after)
-    sql = (
-        f'SELECT {HISTORY_COLUMNS} FROM "{HISTORY_TABLE}" h '
-        f'LEFT JOIN "{user_table}" u ON u.id = h.history_user_id '
-        f"WHERE {condition} ORDER BY h.history_date, h.history_id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, size])
-        rows = cursor.fetchall()
-    return [_point(row) for row in rows]
+        at, history_id = after
+        versions = versions.filter(
+            Q(history_date__gt=at) | Q(history_date=at, history_id__gt=history_id)
+        )
+    return [_point(row) for row in versions.order_by("history_date", "history_id")[:size]]
 
 
 def latest_points(market_id, *, count=200) -> list[dict]:
     """The market's last `count` versions, oldest first (the admin chart's window)."""
-    user_table = HistoricalPropMarket.history_user.field.related_model._meta.db_table
-    sql = (
-        f'SELECT * FROM (SELECT {HISTORY_COLUMNS} FROM "{HISTORY_TABLE}" h '
-        f'LEFT JOIN "{user_table}" u ON u.id = h.history_user_id WHERE h.id = %s '
-        "ORDER BY h.history_date DESC, h.history_id DESC LIMIT %s) latest "
-        "ORDER BY history_date, history_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [market_id, count])
-        rows = cursor.fetchall()
-    return [_point(row) for row in rows]
+    latest = _versions(market_id).order_by("-history_date", "-history_id")[:count]
+    return [_point(row) for row in reversed(latest)]
 
 
 def _point(row) -> dict:
@@ -234,11 +230,70 @@ def movers(query: MoverQuery, using=DEFAULT_DB_ALIAS) -> list[dict]:
     """Live-board markets whose `query.by` value moved since `query.since`: the value before
     `since` (or at creation, for markets created since) → the latest, the change, how many
     versions changed the value, and when it last did; largest absolute change first."""
+    if connections[using].vendor != "postgresql":
+        return [_mover(row) for row in _movers_portable(query, using)]
     sql, params = movers_sql(query)
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [_mover(row) for row in rows]
+
+
+def _movers_portable(query: MoverQuery, using) -> list[tuple]:
+    """`movers_sql`'s answer computed in Python, for databases without LATERAL joins (SQLite
+    in development, at demo sizes): the same rows in the same order."""
+    history = HistoricalPropMarket.objects.using(using)
+    recent = history.filter(
+        snapshot_id__isnull=True,
+        league=query.league,
+        week=query.week,
+        history_date__gte=query.since,
+    )
+    for column in ("platform", "market_type"):
+        if getattr(query, column) is not None:
+            recent = recent.filter(**{column: getattr(query, column)})
+    by_market: dict = {}
+    for version in recent.order_by("history_date", "history_id"):
+        by_market.setdefault(version.id, []).append(version)
+    found = []
+    for market_id, versions in by_market.items():
+        before = (
+            history.filter(id=market_id, history_date__lt=query.since)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        sequence = ([before] if before else []) + versions
+        values = [getattr(version, query.by) for version in sequence]
+        moved = [i > 0 and values[i] != values[i - 1] for i in range(len(values))]
+        first, last = values[0], values[-1]
+        if not any(moved) or first is None or last is None:
+            continue
+        change = last - first
+        if abs(change) < query.min_change:
+            continue
+        latest = sequence[-1]
+        last_move_at = max(v.history_date for v, m in zip(sequence, moved, strict=True) if m)
+        found.append(
+            (
+                market_id,
+                latest.player_name,
+                latest.team,
+                latest.league,
+                latest.season,
+                latest.week,
+                latest.platform,
+                latest.market_type,
+                latest.is_active,
+                latest.history_type,
+                first,
+                last,
+                change,
+                sum(moved),
+                last_move_at,
+            )
+        )
+    found.sort(key=lambda row: (-abs(row[12]), -row[14].timestamp(), str(row[0])))
+    return found[query.offset : query.offset + query.limit]
 
 
 def _mover(row) -> dict:
