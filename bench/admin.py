@@ -34,6 +34,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import percentile, use_bench_environment  # noqa: E402
+
 STAFF_EMAIL = "bench-admin@staff.bench.betterbros.invalid"
 STAFF_PASSWORD = "bench-admin-password-not-for-production"
 MARKETS = "/admin/props/propmarket/"
@@ -385,17 +387,8 @@ def scenarios(data):
 
 
 def environment(args):
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-            "REDIS_URL": args.redis,
-            "DEBUG": "false",
-            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
-            "DJANGO_READ_DOT_ENV_FILE": "false",
-            "STATIC_ROOT": str(ROOT / "bench" / "data" / "staticfiles"),
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "betterbros.settings",
-        }
+    use_bench_environment(
+        args.database, args.redis, STATIC_ROOT=str(ROOT / "bench" / "data" / "staticfiles")
     )
 
 
@@ -445,11 +438,6 @@ def clean_up(data):
             cursor.execute("DELETE FROM snapshots_history WHERE id = ANY(%s)", [ids])
             cursor.execute("DELETE FROM snapshots WHERE id = ANY(%s)", [ids])
     return len(ids)
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
 def run(args, client, data):

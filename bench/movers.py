@@ -30,21 +30,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import percentile, use_bench_environment  # noqa: E402
+
 BOARD = "league=NFL&week=5"
 
 
 def environment(args):
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-            "REDIS_URL": args.redis,
-            "DEBUG": "false",
-            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
-            "DJANGO_READ_DOT_ENV_FILE": "false",
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "betterbros.settings",
-        }
-    )
+    use_bench_environment(args.database, args.redis)
 
 
 RECENT_MOVES = """
@@ -94,11 +87,6 @@ def prepare(args):
         ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", args.database, "-c", "VACUUM ANALYZE"],
         check=True,
     )
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
 def run(args):
