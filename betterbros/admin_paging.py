@@ -19,7 +19,7 @@ import datetime
 import json
 
 from django.contrib import messages
-from django.contrib.admin.views.main import PAGE_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -215,6 +215,23 @@ class PagedChangeList(ChangeList):
             self.filter_params.pop(name, None)
         self.list_per_page = page_size(self.params.get(PER_PAGE_VAR), self.list_per_page)
         return super().get_queryset(request, exclude_parameters)
+
+    def get_ordering(self, request, queryset):
+        # A list sorted from its column headers sorts by the clicked column, then by the
+        # primary key in the same direction: Django would carry the other sorted columns along
+        # and end with "-pk" whatever the direction, which no index serves, so every page
+        # sorted the whole filtered list (650 ms for a sort by line at 1M markets). The
+        # (column, id) indexes serve one column both ways.
+        ordering = list(super().get_ordering(request, queryset))
+        if ORDER_VAR in self.params and len(ordering) > 1:
+            ordering = [ordering[0], *(key for key in ordering[1:] if key in ("pk", "-pk"))]
+        if len(ordering) >= 2 and ordering[-1] in ("pk", "-pk"):
+            key = ordering[-2]
+            descending = (
+                key.startswith("-") if isinstance(key, str) else getattr(key, "descending", False)
+            )
+            ordering[-1] = "-pk" if descending else "pk"
+        return ordering
 
     def get_filters_params(self, params=None):
         lookup_params = super().get_filters_params(params)

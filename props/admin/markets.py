@@ -78,7 +78,15 @@ class PropMarketAdmin(MarketActionsMixin, BaseAdmin, SimpleHistoryAdmin):
         "Part of a player's name (3+ letters, any case, accents ignored), a team, or a "
         "snapshot's slug."
     )
-    sortable_by = ["player_name", "market_type_label", "platform", "week", "is_active", "game_time"]
+    sortable_by = [
+        "player_name",
+        "market_type_label",
+        "line",
+        "platform",
+        "week",
+        "is_active",
+        "game_time",
+    ]
     list_select_related = ["snapshot"]
     autocomplete_fields = ["snapshot"]
     readonly_fields = ["created_at", "updated_at"]

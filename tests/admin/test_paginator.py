@@ -93,7 +93,9 @@ def sixty_markets():
     return markets
 
 
-@pytest.mark.parametrize("ordering", ["", "&o=1", "&o=-1", "&o=11", "&o=-11", "&o=6.-1"])
+@pytest.mark.parametrize(
+    "ordering", ["", "&o=1", "&o=-1", "&o=3", "&o=-3.1", "&o=11", "&o=-11", "&o=6.-1"]
+)
 def test_next_links_reach_every_filtered_row_exactly_once_in_any_sort(
     staff_client, small_limit, sixty_markets, ordering
 ):
@@ -235,3 +237,22 @@ def test_keyset_pages_keep_microseconds_of_a_time_sort(staff_client, small_limit
         pages += 1
     assert pages == 2
     assert sorted(seen, key=str) == sorted((s.pk for s in snapshots), key=str)
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("o=3", ("line", "pk")),
+        ("o=-3", ("-line", "-pk")),
+        ("o=1", ("player_name", "pk")),
+        ("o=3.1.2", ("line", "pk")),
+    ],
+)
+def test_a_sorted_list_sorts_by_its_column_then_the_key_so_one_index_serves_it(
+    staff_client, ordering, expected
+):
+    """`prop_markets_line_id_idx` is (line, id): Django's `line, player_name, …, -pk` could
+    not use it and sorted every live market for each page (650 ms at a million)."""
+    PropMarketFactory.create_batch(3)
+    cl = changelist(staff_client, f"?{ordering}")
+    assert tuple(cl.queryset.query.order_by) == expected
