@@ -6,6 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from .factories import StaffUserFactory, UserFactory
 
@@ -108,6 +109,19 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def client_for(db):
+    """`client_for(user)`: a DRF API client authenticated as `user` (None: anonymous)."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
 
 
 @pytest.fixture

@@ -1,20 +1,7 @@
-"""API clients for the line-movement tests (as tests/api/conftest.py makes them)."""
+"""API clients for the line-movement and edges tests (`client_for` is the suite's, in
+tests/conftest.py)."""
 
 import pytest
-from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def client_for(db):
-    """`client_for(user)`: an API client authenticated as `user` (None: anonymous)."""
-
-    def make(user):
-        api = APIClient()
-        if user is not None:
-            api.force_authenticate(user=user)
-        return api
-
-    return make
 
 
 @pytest.fixture

@@ -11,19 +11,6 @@ def api_client():
 
 
 @pytest.fixture
-def client_for(db):
-    """`client_for(user)`: a client authenticated as `user` (None gives an anonymous one)."""
-
-    def make(user):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user=user)
-        return client
-
-    return make
-
-
-@pytest.fixture
 def user_client(client_for, user):
     return client_for(user)
 
