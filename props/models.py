@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import catalogue
 from .choices import (
     SPORT_OF_LEAGUE,
     ExperimentStatus,
@@ -231,7 +232,11 @@ class PropMarket(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.player_name} {self.market_type} {self.line} ({self.platform})"
+        # As staff read it: "Patrick Mahomes — Passing yards 275.5 (DraftKings)".
+        return (
+            f"{self.player_name} — {catalogue.market_label(self.market_type)} {self.line} "
+            f"({self.get_platform_display()})"
+        )
 
     def save(self, *args, **kwargs):
         self.external_id = self.external_id or None

@@ -47,10 +47,16 @@ def american_to_decimal(american) -> float:
     return _bounded(round(decimal, DECIMAL_PLACES))
 
 
-def normalize_odds(value):
+# How each kind of input gives positive American odds, for the message that refuses a value.
+POSITIVE_AMERICAN_BY_FIELD = "american_odds for positive American odds"
+POSITIVE_AMERICAN_TYPED = "positive American odds with their sign (+150)"
+
+
+def normalize_odds(value, *, positive_american=POSITIVE_AMERICAN_BY_FIELD):
     """Decimal odds from a stored or entered `odds` value; None stays None.
 
     Values of -100 or below are American and converted; values above 1.0 are already decimal.
+    `positive_american` says, in the refusal, how this input takes positive American odds.
     """
     if value is None:
         return None
@@ -61,7 +67,7 @@ def normalize_odds(value):
         return _bounded(round(number, DECIMAL_PLACES))
     raise InvalidOdds(
         f"{value} is not valid odds: use decimal odds above 1.0, American odds of -100 or below, "
-        "or american_odds for positive American odds."
+        f"or {positive_american}."
     )
 
 
@@ -92,9 +98,10 @@ def parse_typed_odds(value):
     else follows the odds rule of `normalize_odds`.
     """
     if value is None or isinstance(value, bool):
-        return normalize_odds(value)
+        return normalize_odds(value, positive_american=POSITIVE_AMERICAN_TYPED)
     if isinstance(value, float):
-        return normalize_odds(value)  # a JSON number written with a decimal point (or NaN)
+        # A JSON number written with a decimal point (or NaN).
+        return normalize_odds(value, positive_american=POSITIVE_AMERICAN_TYPED)
     text = str(value).strip().replace(MINUS_SIGN, "-")
     if not text:
         return None
@@ -102,7 +109,7 @@ def parse_typed_odds(value):
         return _typed_american(text)
     if _WHOLE_NUMBER.fullmatch(text) and int(text) >= AMBIGUOUS_FROM:
         raise InvalidOdds(_ambiguous(int(text)))
-    return normalize_odds(text)
+    return normalize_odds(text, positive_american=POSITIVE_AMERICAN_TYPED)
 
 
 def american_equivalent(decimal) -> int:

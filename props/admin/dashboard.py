@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from betterbros.celery import app as celery_app
 
+from .. import catalogue
 from ..cache import boards_version
 from ..choices import Platform
 from ..edges import best_edges as edges_of_board
@@ -244,6 +245,12 @@ def dashboard(now=None):
                 "run_url": _admin_url("props_importrun_change", found.get("run")),
             }
         )
+    latest = dict(latest_weeks((row["league"], row["week"]) for row in rows))
+    for row in rows:
+        row["current"] = latest[row["league"]] == row["week"]
+    for entry in [*data["movers"], *(data["edges"] or ())]:
+        entry["market_label"] = catalogue.market_label(entry["market_type"])
+        entry["platform_name"] = PLATFORM_NAMES.get(entry["platform"], entry["platform"])
     for mover in data["movers"]:
         mover["url"] = _changelist("historicalpropmarket", q=str(mover["id"]))
     for edge in data["edges"] or ():
@@ -262,6 +269,7 @@ def dashboard(now=None):
         "stale_since": stale_since,
         "platforms": [PLATFORM_NAMES.get(p, p) for p in platforms],
         "boards": rows,
+        "current_boards": [row for row in rows if row["current"]],
         "imports": imports,
         "movers": data["movers"],
         "movers_since": data["movers_since"],

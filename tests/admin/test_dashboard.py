@@ -57,16 +57,25 @@ def board(staff_user):
 
 def test_counts_per_board_and_platform_link_to_the_filtered_list(admin_client_for, board):
     page = page_of(admin_client_for().get(INDEX))
-    boards = table_after(page, "dashboard-boards")
+    every_board = table_after(page, "dashboard-every-board")
 
-    assert re.search(r"NFL week 5</a></th>\s*<td>4</td>", boards)
+    assert re.search(r"NFL week 5</a></th>\s*<td>4</td>", every_board)
     changelist = reverse("admin:props_propmarket_changelist")
     link = (
         f'<a href="{changelist}?league__exact=NFL&week=5&platform__exact=prizepicks'
         '&board=live&is_active__exact=1">3</a>'
     )
-    assert link in boards
-    assert "NBA week 12" in boards and "NFL week 6" in boards
+    assert link in every_board
+    assert "NBA week 12" in every_board and "NFL week 6" in every_board
+
+
+def test_each_leagues_latest_week_is_shown_first_and_every_week_folded(admin_client_for, board):
+    page = page_of(admin_client_for().get(INDEX))
+    current = table_after(page, "dashboard-boards")
+
+    assert "NFL week 6" in current and "NBA week 12" in current
+    assert "NFL week 5" not in current  # an older NFL week: in the folded table only
+    assert "Every week on the live board (3 boards)" in page
 
 
 def test_movers_of_the_last_day_and_locked_snapshots_are_listed(admin_client_for, board):
@@ -76,6 +85,8 @@ def test_movers_of_the_last_day_and_locked_snapshots_are_listed(admin_client_for
     history = reverse("admin:props_historicalpropmarket_changelist")
     assert f'<a href="{history}?q={board["mover"].pk}">Josh Allen</a>' in movers
     assert "250.5 → 254.5" in movers and "+4.0" in movers
+    assert "PrizePicks" in movers  # platform and market type as staff read them
+    assert '<td title="passing_yards">Passing yards</td>' in movers
     locked = page[page.index('id="dashboard-locked"') :]
     changelist = reverse("admin:props_propmarket_changelist")
     assert (

@@ -134,6 +134,31 @@ def test_typed_odds_outside_the_rule_are_refused_with_the_reason(typed, message)
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize("typed", ["0.5", "-50", 0.5])
+def test_typed_odds_out_of_range_say_how_a_person_types_positive_american_odds(typed):
+    # A person in the admin list or bulk edit has no american_odds field: the message says +150.
+    with pytest.raises(InvalidOdds) as info:
+        parse_typed_odds(typed)
+    assert "positive American odds with their sign (+150)" in str(info.value)
+    assert "american_odds" not in str(info.value)
+
+
+def test_odds_given_by_field_name_the_american_odds_field_for_positive_american_odds():
+    with pytest.raises(InvalidOdds) as info:
+        decimal_odds(odds=0.5)
+    assert "american_odds for positive American odds" in str(info.value)
+
+
+def test_a_market_reads_as_staff_read_it():
+    market = PropMarketFactory.build(
+        player_name="Patrick Mahomes",
+        market_type="passing_yards",
+        line=275.5,
+        platform="draftkings",
+    )
+    assert str(market) == "Patrick Mahomes — Passing yards 275.5 (DraftKings)"
+
+
 @pytest.mark.parametrize(
     ("decimal", "shown"),
     [

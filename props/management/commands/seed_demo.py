@@ -2,6 +2,10 @@
 through the importer, as a feed would be), an open and a locked snapshot, experiments and saved
 slips. Idempotent: a second run changes nothing. Works on SQLite (the README's `make run`).
 
+The sportsbooks price both sides of each line (the Under in extra_metadata, as the sportsbook
+CSV importer keeps it), so the edges and the dashboard have something to show, and a later
+import moves some lines, so the line history, movers and the change page's chart do too.
+
 Prints the demo staff login for the admin.
 """
 
@@ -65,7 +69,10 @@ BOARDS = {
     ),
 }
 PLATFORMS = [Platform.PRIZEPICKS, Platform.UNDERDOG, Platform.DRAFTKINGS, Platform.FANDUEL]
+SPORTSBOOKS = {Platform.DRAFTKINGS, Platform.FANDUEL}
 PLAYERS_PER_TEAM = 12
+BOOK_MARGIN = 0.045  # the books' overround on a two-way line
+MOVED_SHARE = 0.08  # of the board, moved by the later import
 
 
 class Command(BaseCommand):
@@ -187,12 +194,48 @@ class Command(BaseCommand):
     def _import_board(self, rng, staff):
         """Load the live board through the importer (JSON lines), as a feed would arrive."""
         kickoff = timezone.now().replace(hour=18, minute=0, second=0, microsecond=0)
+        records = list(_board_records(rng, kickoff))
         feed = io.BytesIO()
-        for record in _board_records(rng, kickoff):
+        for record in records:
             feed.write(orjson.dumps(record) + b"\n")
         feed.seek(0)
         report = run_import(feed, format="jsonl", user=staff, source_name="seed_demo")
+        self._move_some_lines(rng, staff, records)
         return report.created + report.updated + report.unchanged
+
+    def _move_some_lines(self, rng, staff, records):
+        """A later import of the same feed with some lines moved half a point or a point (and
+        the books' prices with them), as the day's boards move."""
+        feed = io.BytesIO()
+        for record in records:
+            if rng.random() < MOVED_SHARE:
+                moved = {
+                    **record,
+                    "line": max(0.5, record["line"] + rng.choice([-1, -0.5, 0.5, 1])),
+                }
+                if record["platform"] in SPORTSBOOKS:
+                    moved.update(_book_prices(rng))
+                feed.write(orjson.dumps(moved) + b"\n")
+        feed.seek(0)
+        run_import(feed, format="jsonl", user=staff, source_name="seed_demo (later board)")
+
+
+def _american(probability):
+    """The American odds of a price whose implied probability is `probability`."""
+    if probability >= 0.5:
+        return -round(100 * probability / (1 - probability))
+    return round(100 * (1 - probability) / probability)
+
+
+def _book_prices(rng):
+    """A sportsbook's two sides of a line: Over price in `odds`, both in extra_metadata."""
+    fair_over = rng.uniform(0.40, 0.60)
+    over = _american(fair_over * (1 + BOOK_MARGIN))
+    under = _american((1 - fair_over) * (1 + BOOK_MARGIN))
+    return {
+        "odds": over,
+        "extra_metadata": {"over_price_american": over, "under_price_american": under},
+    }
 
 
 def _board_records(rng, kickoff):
@@ -203,7 +246,9 @@ def _board_records(rng, kickoff):
                 for stat, typical in stats.items():
                     base = max(0.5, round(typical * rng.uniform(0.6, 1.4) * 2) / 2)
                     for platform in PLATFORMS:
-                        yield {
+                        # The books post the same line; a pick'em line is mostly theirs too.
+                        shift = 0 if platform in SPORTSBOOKS else rng.choice([-0.5, 0, 0, 0, 0.5])
+                        record = {
                             "platform": platform,
                             "external_id": f"demo-{league}-{team}-{number}-{stat}-{platform}",
                             "league": league,
@@ -214,9 +259,11 @@ def _board_records(rng, kickoff):
                             "team": team,
                             "opponent": opponent,
                             "market_type": stat,
-                            "line": max(0.5, base + rng.choice([-1, -0.5, 0, 0, 0.5, 1])),
-                            "odds": rng.choice([-125, -120, -115, -110, -105]),
+                            "line": max(0.5, base + shift),
                             "game_id": f"demo-{league}-{'-'.join(sorted([team, opponent]))}",
                             "game_date": (kickoff + timedelta(days=team_index % 3)).isoformat(),
                             "is_active": rng.random() > 0.03,
                         }
+                        if platform in SPORTSBOOKS:
+                            record.update(_book_prices(rng))
+                        yield record
