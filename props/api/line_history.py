@@ -200,6 +200,9 @@ class MoversView(GenericAPIView):
                 next_url = replace_query_param(
                     request.build_absolute_uri(), "offset", query.offset + query.limit
                 )
+                # The window the page was counted in, so the next page continues it even after
+                # a default window ("the last 24 hours") has moved on with the clock.
+                next_url = replace_query_param(next_url, "since", query.since.isoformat())
             for row in rows:
                 row["by"] = query.by
             return {"since": query.since, "by": query.by, "next": next_url, "results": rows}
