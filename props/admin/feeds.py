@@ -2,6 +2,7 @@
 status, source, platform and date, and a detail page)."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 
 from betterbros.admin_read_only import ReadOnlyAdminMixin
@@ -38,6 +39,19 @@ class FeedSourceAdmin(BaseAdmin):
         "created_at",
     )
     actions = ("enable_sources", "disable_sources", "poll_now")
+    # Said before staff type a name with spaces (the model's slug rule refuses it afterwards).
+    help_texts = {
+        "name": "A short name of letters, numbers, hyphens or underscores (e.g. prizepicks-nba); "
+        "`manage.py feeds poll NAME` uses it."
+    }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # Django 6's default, said now
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.help_texts:
+            field.help_text = self.help_texts[db_field.name]
+        return field
 
     @admin.display(description="State")
     def state(self, source):

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from props.feeds.models import FeedFormat
+from props.feeds.models import FeedFormat, FeedSource
 from props.import_runs import board_freshness
 from props.importers import FORMATS, ImportFailed, run_import
 from props.models import ImportRun, PropMarket
@@ -132,3 +132,23 @@ def test_readiness_names_flagged_sources_to_staff(staff_api):
     body = staff_api.get("/health/ready/").json()
 
     assert [source["name"] for source in body["feed_sources"]["flagged"]] == ["broken"]
+
+
+def test_the_admin_says_what_a_feed_name_may_be_and_refuses_spaces(admin_client):
+    form = admin_client.get("/admin/props/feedsource/add/").content.decode()
+    assert "letters, numbers, hyphens or underscores (e.g. prizepicks-nba)" in form
+
+    response = admin_client.post(
+        "/admin/props/feedsource/add/",
+        {
+            "name": "PrizePicks NBA",
+            "url": "http://127.0.0.1:8765/nba.json",
+            "format": "prizepicks",
+            "interval_seconds": 60,
+            "enabled": "on",
+            "headers": "{}",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "consisting of letters, numbers, underscores or hyphens" in response.content.decode()
+    assert not FeedSource.objects.exists()
