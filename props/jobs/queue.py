@@ -4,6 +4,7 @@ that; the progress page shows the rest."""
 
 import shutil
 
+from django.http import QueryDict
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -30,11 +31,32 @@ def queue_export(*, user, query) -> BackgroundJob:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     job = BackgroundJob.objects.create(
         kind=JobKind.EXPORT,
-        description=f"Export of prop markets{' (' + query + ')' if query else ''}"[:200],
+        description=f"Export of prop markets{filters_text(query)}"[:200],
         parameters={"query": query, "download_name": f"prop-markets-{stamp}.csv"},
         created_by=user,
     )
     return _queued(job)
+
+
+# A changelist's sort, page and page-size parameters: not what the export holds.
+NOT_FILTERS = frozenset({"o", "p", "n", "e", "after", "before", "last", "_changelist_filters"})
+
+
+def filters_text(query) -> str:
+    """The filters of a changelist query string as staff read them in the jobs list:
+    "league=NFL&week=5&q=mahom" -> ": league NFL, week 5, search “mahom”" ("" for none)."""
+    parts = []
+    for key, values in QueryDict(query).lists():
+        value = ", ".join(values)
+        if key in NOT_FILTERS or not value:
+            continue
+        if key == "q":
+            parts.append(f"search “{value}”")
+        elif key == "is_active__exact":
+            parts.append("active" if value == "1" else "inactive")
+        else:
+            parts.append(f"{key.split('__')[0].replace('_', ' ')} {value}")
+    return f": {', '.join(parts)}" if parts else ""
 
 
 def queue_capture(*, user, markets, **options) -> BackgroundJob:

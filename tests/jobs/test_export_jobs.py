@@ -54,6 +54,16 @@ def test_an_export_of_more_than_a_page_is_a_job_whose_file_holds_the_filtered_ro
     assert len(rows) == 30 and {row["league"] for row in rows} == {"NFL"}
 
 
+def test_the_jobs_list_names_an_export_by_its_filters_not_its_query_string(staff_client):
+    PropMarketFactory.create_batch(30, league="NFL", week=5, player_name="Patrick Mahomes")
+
+    job = export_job(staff_client, "?n=25&o=3&league__exact=NFL&week=5&is_active__exact=1&q=mah")
+
+    assert job.description == "Export of prop markets: league NFL, week 5, active, search “mah”"
+    listing = staff_client.get(reverse("admin:props_backgroundjob_changelist")).content.decode()
+    assert "league NFL, week 5, active, search" in listing
+
+
 def test_the_exported_file_is_what_export_props_writes(staff_client, tmp_path):
     PropMarketFactory.create_batch(30, league="NFL", week=5, extra_metadata={"a": 1})
     job = export_job(staff_client)
