@@ -2,6 +2,7 @@
 in a fresh interpreter with a controlled environment."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,7 +103,7 @@ def test_every_empty_value_of_env_example_means_unset(tmp_path):
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
         "s.SECRET_KEY == 'django-insecure-development-only-key-do-not-use-in-production', "
-        "s.ADMIN_IMPORT_DIR.name, s.CSRF_TRUSTED_ORIGINS)",
+        "s.ADMIN_IMPORT_DIR.name, s.CSRF_TRUSTED_ORIGINS, s.CELERY_TASK_ALWAYS_EAGER)",
         {**values, "DEBUG": "true"},
         tmp_path,
     )
@@ -113,6 +114,7 @@ def test_every_empty_value_of_env_example_means_unset(tmp_path):
         "True",
         "betterbros-admin-imports",
         "[]",
+        "True",  # no broker: tasks run in the calling process
     ]
 
 
@@ -145,3 +147,12 @@ def test_the_app_serves_once_static_files_are_collected(tmp_path):
         tmp_path,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_variable_the_settings_read_is_listed_in_env_example():
+    read = set()
+    for path in ("betterbros/settings.py", "gunicorn.conf.py"):
+        read |= set(re.findall(r'env(?:\.\w+)?\("([A-Z][A-Z0-9_]*)"', (ROOT / path).read_text()))
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
+    assert len(read) > 50  # the pattern still finds the settings' reads
+    assert read - listed == set()
