@@ -1,8 +1,8 @@
 """How django-axes counts failed admin sign-ins (AXES_* in betterbros/settings.py).
 
-Failures are counted per account and per client address in PostgreSQL (axes' database handler);
-past AXES_FAILURE_LIMIT either one is locked for AXES_COOLOFF_TIME. Staff unlock early by
-deleting the rows under "Axes > Access attempts" in the admin.
+Failures are counted per (account, client address) and per client address in PostgreSQL (axes'
+database handler); past AXES_FAILURE_LIMIT either one is locked for AXES_COOLOFF_TIME. Staff
+unlock early by deleting the rows under "Axes > Access attempts" in the admin.
 """
 
 import ipaddress

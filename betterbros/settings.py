@@ -296,13 +296,15 @@ JWT_LEEWAY_SECONDS = env.int("JWT_LEEWAY_SECONDS", default=30)
 AUTH_TOKEN_CACHE_TTL = env.int("AUTH_TOKEN_CACHE_TTL", default=60)
 
 # Admin sign-in brute-force protection (django-axes, accounts/login_lockout.py): failures are
-# counted in PostgreSQL per account and, separately, per client address (NUM_PROXIES' rule, as
-# the API's); AXES_FAILURE_LIMIT of either locks it for AXES_COOLOFF_MINUTES (0: until staff
-# delete its access attempts in the admin). A successful sign-in resets the count.
+# counted in PostgreSQL per (account, client address) and per client address (NUM_PROXIES'
+# rule, as the API's); AXES_FAILURE_LIMIT of either locks it for AXES_COOLOFF_MINUTES (0: until
+# staff delete its access attempts in the admin). A successful sign-in resets the count. Not per
+# account alone: then anyone who knows a staff email could lock that person out of the admin
+# from anywhere, all day; an address guessing at many accounts is locked by the second rule.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 _axes_cool_off_minutes = env.int("AXES_COOLOFF_MINUTES", default=15)
 AXES_COOLOFF_TIME = timedelta(minutes=_axes_cool_off_minutes) if _axes_cool_off_minutes else None
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the admin login form's field (the email)
