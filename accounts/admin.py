@@ -224,65 +224,58 @@ class UserAdmin(PagedAdminMixin, DjangoUserAdmin):
     # --- changing credits: through the ledger's services ----------------------------------------
 
     def adjust_credits_view(self, request, object_id):
-        user = self._user_to_change(request, object_id)
-        form = AdjustCreditsForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                row = adjust_credits(
-                    user_id=user.pk,
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
-                )
-            except CreditsError as exc:
-                form.add_error(None, str(exc))
-            else:
-                self.message_user(
-                    request,
-                    f"Adjusted the credits of {user.email} by {row.amount:+.2f} "
-                    f"(now {row.balance_after}).",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
-        return self._credits_form_page(request, user, form, "Adjust credits of", "Adjust")
+        def adjust(user, data):
+            row = adjust_credits(
+                user_id=user.pk,
+                amount=data["amount"],
+                reason=data["reason"],
+                actor=request.user,
+                idempotency_key=data["idempotency_key"] or None,
+            )
+            return (
+                f"Adjusted the credits of {user.email} by {row.amount:+.2f} "
+                f"(now {row.balance_after})."
+            )
+
+        return self._credits_form_view(
+            request, object_id, AdjustCreditsForm, adjust, "Adjust credits of", "Adjust"
+        )
 
     def transfer_credits_view(self, request, object_id):
-        sender = self._user_to_change(request, object_id)
-        form = TransferCreditsForm(request.POST or None)
+        def transfer(sender, data):
+            recipient, amount = data["recipient"], data["amount"]
+            outgoing = transfer_credits(
+                from_user_id=sender.pk,
+                to_user_id=recipient.pk,
+                amount=amount,
+                reason=data["reason"],
+                actor=request.user,
+                idempotency_key=data["idempotency_key"] or None,
+            )
+            return (
+                f"Moved {amount:.2f} credits from {sender.email} (now "
+                f"{outgoing.balance_after}) to {recipient.email} (now "
+                f"{outgoing.paired.balance_after})."
+            )
+
+        return self._credits_form_view(
+            request, object_id, TransferCreditsForm, transfer, "Transfer credits from", "Transfer"
+        )
+
+    def _credits_form_view(self, request, object_id, form_class, change, title, action):
+        """The form page of a change to a user's credits: on a valid POST `change(user,
+        cleaned_data)` calls the ledger's service and returns the success message; the
+        service's refusal (CreditsError) is shown on the form."""
+        user = self._user_to_change(request, object_id)
+        form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            recipient, amount = form.cleaned_data["recipient"], form.cleaned_data["amount"]
             try:
-                outgoing = transfer_credits(
-                    from_user_id=sender.pk,
-                    to_user_id=recipient.pk,
-                    amount=amount,
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
-                )
+                success = change(user, form.cleaned_data)
             except CreditsError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(
-                    request,
-                    f"Moved {amount:.2f} credits from {sender.email} (now "
-                    f"{outgoing.balance_after}) to {recipient.email} (now "
-                    f"{outgoing.paired.balance_after}).",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[sender.pk]))
-        return self._credits_form_page(request, sender, form, "Transfer credits from", "Transfer")
-
-    def _user_to_change(self, request, object_id):
-        user = self.get_object(request, object_id)
-        if user is None:
-            raise Http404("No such user.")
-        if not self.has_change_permission(request, user):
-            raise PermissionDenied
-        return user
-
-    def _credits_form_page(self, request, user, form, title, action):
+                self.message_user(request, success, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
         return TemplateResponse(
             request,
             "admin/accounts/user/credits_form.html",
@@ -295,6 +288,14 @@ class UserAdmin(PagedAdminMixin, DjangoUserAdmin):
                 "form": form,
             },
         )
+
+    def _user_to_change(self, request, object_id):
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404("No such user.")
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        return user
 
     def get_urls(self):
         return [

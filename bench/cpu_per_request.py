@@ -12,45 +12,22 @@ Usage: .venv/bin/python bench/cpu_per_request.py [--requests 1000]
 
 import argparse
 import importlib
-import io
 import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import API_ONLY, use_bench_environment, wsgi_get  # noqa: E402
+
 QUERY = "league=NFL&week=5&is_active=true"
-
-
-def environ(path, query, token, port):
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": str(port),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        # The list cache keys on the absolute URL: the uncached and cached contenders use the
-        # ports of http_bench.py, so that the uncached one never meets the other's entries.
-        "HTTP_HOST": f"127.0.0.1:{port}",
-        "HTTP_AUTHORIZATION": f"Token {token}",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
 
 
 def cpu_ms_per_request(application, path, query, tokens, count, port=8000):
     def call(number):
-        statuses = []
-        request = environ(path, query, tokens[number % len(tokens)], port)
-        body = b"".join(application(request, lambda status, headers: statuses.append(status)))
-        if not statuses[0].startswith("200"):
-            raise SystemExit(f"{path}: {statuses[0]} {body[:200]!r}")
+        wsgi_get(application, path, query, tokens[number % len(tokens)], port)
 
     for number in range(50):
         call(number)
@@ -64,18 +41,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     args = parser.parse_args()
-    database = os.environ.get("BENCH_DATABASE", "bb_bench")
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
-            "DEBUG": "false",
-            # The API only: no collected static files (the app refuses to start without them).
-            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
-            "DJANGO_READ_DOT_ENV_FILE": "false",
-            "LOG_LEVEL": "WARNING",
-        }
+    use_bench_environment(
+        os.environ.get("BENCH_DATABASE", "bb_bench"),
+        os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        **API_ONLY,
     )
     # 50 clients, each requesting again within seconds, as a client polling a board does (the
     # HTTP benchmark's 1,000 clients come back every few seconds too).
@@ -88,7 +57,6 @@ def main():
         "floor-cached": cpu_ms_per_request(floor, "/board-cached", QUERY, tokens, args.requests),
     }
 
-    sys.path.insert(0, str(ROOT))
     from django.conf import settings
 
     from betterbros.wsgi import application

@@ -10,7 +10,6 @@ Usage: .venv/bin/python bench/profile_api.py [--cached] [--requests 500]
 """
 
 import argparse
-import io
 import os
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import API_ONLY, use_bench_environment, wsgi_get  # noqa: E402
 
 
 def main():
@@ -30,19 +31,11 @@ def main():
     parser.add_argument("--query", default="league=NFL&week=5&is_active=true&page_size=100")
     args = parser.parse_args()
 
-    database = os.environ.get("BENCH_DATABASE", "bb_bench")
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
-            "DEBUG": "false",
-            # The API only: no collected static files (the app refuses to start without them).
-            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
-            "DJANGO_READ_DOT_ENV_FILE": "false",
-            "CACHE_TTL": os.environ.get("CACHE_TTL", "300" if args.cached else "0"),
-            "LOG_LEVEL": "WARNING",
-        }
+    use_bench_environment(
+        os.environ.get("BENCH_DATABASE", "bb_bench"),
+        os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        CACHE_TTL=os.environ.get("CACHE_TTL", "300" if args.cached else "0"),
+        **API_ONLY,
     )
     from pyinstrument import Profiler
 
@@ -50,32 +43,10 @@ def main():
 
     # 50 clients, each requesting again within seconds, as a client polling a board does.
     tokens = (ROOT / "bench" / "data" / "tokens.txt").read_text().split()[:50]
-    port = "8104" if args.cached else "8103"
+    port = 8104 if args.cached else 8103
 
     def request(number):
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": args.path,
-            "QUERY_STRING": args.query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": port,
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            # The ports of http_bench.py's contenders: the list cache keys on the absolute URL,
-            # so the uncached profile never meets the cached contender's entries.
-            "HTTP_HOST": f"127.0.0.1:{port}",
-            "HTTP_AUTHORIZATION": f"Token {tokens[number % len(tokens)]}",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-        }
-        statuses = []
-        body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
-        if not statuses[0].startswith("200"):
-            raise SystemExit(f"{statuses[0]}: {body[:300]!r}")
+        wsgi_get(application, args.path, args.query, tokens[number % len(tokens)], port)
 
     for number in range(20):  # warm the connections, caches and imports
         request(number)

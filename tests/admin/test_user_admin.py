@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import CreditTransaction, User
 from accounts.services import grant_credits
 from tests.factories import UserFactory
 
@@ -123,6 +123,39 @@ def test_a_transfer_beyond_the_balance_is_refused(staff_client):
     assert "5.00 credits available, 20.00 requested." in response.content.decode()
     sender.refresh_from_db()
     assert sender.credits == Decimal("5.00")
+
+
+def test_an_adjustment_is_recorded_with_the_staff_user_as_actor(staff_client, staff_user):
+    user = UserFactory(credits=Decimal("10.00"))
+    url = reverse("admin:accounts_user_adjust_credits", args=[user.pk])
+    response = staff_client.post(url, {"amount": "-4", "reason": "duplicate grant"})
+    assert response.status_code == 302
+    assert messages_of(response) == [f"Adjusted the credits of {user.email} by -4.00 (now 6.00)."]
+    row = CreditTransaction.objects.get(user=user, kind="adjustment")
+    assert (row.kind, row.amount, row.actor, row.reason) == (
+        "adjustment",
+        Decimal("-4.00"),
+        staff_user,
+        "duplicate grant",
+    )
+
+
+def test_an_adjustment_below_zero_is_refused_on_the_form(staff_client):
+    user = UserFactory(credits=Decimal("3.00"))
+    url = reverse("admin:accounts_user_adjust_credits", args=[user.pk])
+    response = staff_client.post(url, {"amount": "-4", "reason": "too much"})
+    assert response.status_code == 200
+    assert "3.00 credits available, 4.00 requested." in response.content.decode()
+    assert not CreditTransaction.objects.filter(user=user, kind="adjustment").exists()
+
+
+def test_the_credits_form_keeps_its_idempotency_key_hidden(staff_client):
+    user = UserFactory()
+    page = staff_client.get(reverse("admin:accounts_user_adjust_credits", args=[user.pk]))
+    html = page.content.decode()
+    assert '<input type="hidden" name="idempotency_key"' in html
+    assert 'for="id_idempotency_key"' not in html  # no label or row of its own
+    assert 'for="id_amount"' in html
 
 
 def test_users_are_found_by_clerk_or_supabase_id(staff_client):

@@ -58,24 +58,6 @@ def test_new_experiment_may_start_running_but_not_finished(client_for, user):
     assert "status" in completed.json()
 
 
-def test_list_shows_only_own_experiments_and_staff_see_all(client_for, user, staff_user):
-    mine = ExperimentFactory(user=user)
-    theirs = ExperimentFactory()
-
-    assert ids(client_for(user).get(URL)) == [str(mine.pk)]
-    assert set(ids(client_for(staff_user).get(URL))) == {str(mine.pk), str(theirs.pk)}
-
-
-@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
-def test_other_users_experiment_is_404(client_for, user, method):
-    theirs = ExperimentFactory()
-
-    response = getattr(client_for(user), method)(detail(theirs), VALID, format="json")
-
-    assert response.status_code == 404
-    assert Experiment.objects.filter(pk=theirs.pk, bankroll=1000.0).exists()
-
-
 def test_status_moves_draft_running_completed(client_for, user):
     experiment = ExperimentFactory(user=user)
     client = client_for(user)
