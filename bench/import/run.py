@@ -104,6 +104,7 @@ def generate(path, rows):
                     (kickoff + timedelta(hours=player % 72)).isoformat(),
                     "true",
                     "{}",
+                    "",  # snapshot: the live board
                 ]
             )
 
@@ -150,7 +151,8 @@ def timed(run):
 
 
 def run_copy(path):
-    columns = ", ".join(COLUMNS)
+    # The file's board column is a slug; empty (the live board) copies as a NULL snapshot_id.
+    columns = ", ".join("snapshot_id" if column == "snapshot" else column for column in COLUMNS)
     return lambda: psql(f"\\copy prop_markets ({columns}) FROM '{path}' WITH (FORMAT csv, HEADER)")
 
 
