@@ -4,10 +4,11 @@ write path fills: props/history.py for the set-based writes, the model's signals
 - `history_page`: one market's versions, oldest first, each with what changed it.
 - `movers`: the markets of the live board whose line (or odds) moved most since a time.
 
-Both are one SQL statement over indexes of migration 0011: `movers` reads the board's history
-rows since `since` from a partial covering index (league, week, history_date) and probes each
-moved market's last version before `since` through (id, history_date, history_id) INCLUDE
-(line, odds).
+Both are one SQL statement over the history indexes of migrations 0010 and 0012: `movers`
+reads the board's history rows since `since` from a partial covering index (league, week,
+history_date) that includes each row's previous version (0012's insert trigger fills it), and
+probes (id, history_date, history_id) INCLUDE (line, odds) only for the markets whose window is
+not one chain of stored versions (see `movers_sql`).
 """
 
 import datetime
@@ -139,8 +140,18 @@ class MoverQuery:
 
 
 def movers_sql(query: MoverQuery) -> tuple[str, list]:
-    """The one statement of `movers`, with its parameters (for EXPLAIN in the tests)."""
+    """The one statement of `movers`, with its parameters (for EXPLAIN in the tests).
+
+    Each history row carries its previous version (migration 0012), so a market whose versions
+    in the window are consecutive (their version numbers min..max all there) and start at its
+    creation or right after a version before `since` is summed up from the window alone: from
+    the first row's previous value (or its value, at creation) to the last row's value, the
+    moves being the rows whose value differs from their previous one. Any other market — a
+    version in the window that left the board or the filters, rows written before 0012 and not
+    backfilled — is read as before: its last version before `since` by one index probe, then
+    the window functions over the versions in order. Both give the same figures."""
     value = f'"{query.by}"'  # one of MOVED_BY, never the caller's text
+    previous = f'"prev_{query.by}"'
     conditions = ["snapshot_id IS NULL", "league = %s", "week = %s", "history_date >= %s"]
     params = [query.league, query.week, query.since]
     for column in ("platform", "market_type"):
@@ -149,19 +160,43 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
             params.append(getattr(query, column))
     sql = f"""
         WITH recent AS MATERIALIZED (
-            SELECT id, history_date, history_id, {value} AS value
+            SELECT id, history_date, history_id, version_number, {value} AS value,
+                   {previous} AS prev_value,
+                   version_number = 1 OR prev_history_date < %s AS starts
               FROM "{HISTORY_TABLE}"
              WHERE {" AND ".join(conditions)}
         ),
+        chains AS MATERIALIZED (
+            -- A market's versions since `since` as one chain of stored previous versions;
+            -- `moved` rows (a previous version and another value) are its moves.
+            SELECT id,
+                   count(version_number) = count(*)
+                   AND max(version_number) - min(version_number) + 1 = count(*)
+                   AND count(*) FILTER (WHERE starts) = 1 AS complete,
+                   max(CASE WHEN version_number = 1 THEN value ELSE prev_value END)
+                       FILTER (WHERE starts) AS from_value,
+                   (max(ARRAY[version_number, history_id]))[2] AS last_version,
+                   (max(ARRAY[version_number::float8, value]))[2] AS to_value,
+                   count(*) FILTER (WHERE version_number > 1
+                                      AND value IS DISTINCT FROM prev_value) AS moves,
+                   max(history_date) FILTER (WHERE version_number > 1
+                                               AND value IS DISTINCT FROM prev_value)
+                       AS last_move_at
+              FROM recent
+             GROUP BY id
+        ),
+        unchained AS (
+            SELECT id FROM chains WHERE NOT complete
+        ),
         sequence AS (
-            SELECT id, history_date, history_id, value FROM recent
+            SELECT id, history_date, history_id, value FROM recent JOIN unchained USING (id)
             UNION ALL
-            SELECT moved.id, before.history_date, before.history_id, before.value
-              FROM (SELECT DISTINCT id FROM recent) moved
+            SELECT unchained.id, before.history_date, before.history_id, before.value
+              FROM unchained
              CROSS JOIN LATERAL (
                    SELECT b.history_date, b.history_id, b.{value} AS value
                      FROM "{HISTORY_TABLE}" b
-                    WHERE b.id = moved.id AND b.history_date < %s
+                    WHERE b.id = unchained.id AND b.history_date < %s
                     ORDER BY b.history_date DESC, b.history_id DESC
                     LIMIT 1
              ) before
@@ -190,9 +225,15 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
               ) version
              WHERE is_last
         ),
+        moved AS (
+            SELECT id, last_version, to_value, from_value, moves, last_move_at
+              FROM chains WHERE complete
+            UNION ALL
+            SELECT id, last_version, to_value, from_value, moves, last_move_at FROM summary
+        ),
         ranked AS (
             SELECT *, to_value - from_value AS change
-              FROM summary
+              FROM moved
              WHERE moves > 0 AND abs(to_value - from_value) >= %s
              ORDER BY abs(to_value - from_value) DESC, last_move_at DESC, id
              LIMIT %s OFFSET %s
@@ -204,7 +245,14 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
           JOIN "{HISTORY_TABLE}" h ON h.history_id = r.last_version
          ORDER BY abs(r.change) DESC, r.last_move_at DESC, r.id
     """
-    return sql, [*params, query.since, query.min_change, query.limit, query.offset]
+    return sql, [
+        query.since,
+        *params,
+        query.since,
+        query.min_change,
+        query.limit,
+        query.offset,
+    ]
 
 
 MOVER_FIELDS = (
