@@ -16,6 +16,8 @@ from props.importers import run_import
 from props.models import PropMarket
 from props.services import capture_snapshot
 from tests.admin.conftest import post_action, post_rows
+from tests.admin.test_prop_market_admin import form_data
+from tests.api.test_prop_markets import new_market
 from tests.factories import PropMarketFactory, SnapshotFactory
 from tests.props.test_import_pipeline import board as import_file
 
@@ -51,16 +53,7 @@ def test_api_create_update_and_delete(client_for, staff_user):
     api = client_for(staff_user)
     created = api.post(
         "/api/v1/prop-markets/",
-        {
-            "league": "NFL",
-            "week": 5,
-            "season": 2024,
-            "player_name": "Patrick Mahomes",
-            "market_type": "passing_yards",
-            "line": 275.5,
-            "odds": 1.9091,
-            "platform": "underdog",
-        },
+        new_market(odds=1.9091),
         format="json",
     )
     assert created.status_code == 201, created.content
@@ -77,19 +70,7 @@ def test_admin_change_page_and_list_rows(admin_client):
     post_rows(admin_client, [(market, {"line": 22.5, "odds": "2.0"})])
     market.refresh_from_db()
     url = reverse("admin:props_propmarket_change", args=[market.pk])
-    data = {
-        "league": market.league,
-        "week": market.week,
-        "season": market.season,
-        "sport": market.sport,
-        "platform": market.platform,
-        "player_name": market.player_name,
-        "market_type": market.market_type,
-        "line": 24.5,
-        "odds": 2.2,
-        "is_active": "on",
-        "extra_metadata": "{}",
-    }
+    data = form_data(market, line=24.5, odds=2.2)
     assert admin_client.post(url, data).status_code == 302
     assert PropMarket.objects.get(pk=market.pk).line == 24.5
 
