@@ -139,7 +139,7 @@ class MoverQuery:
             raise ValueError(f"by must be one of {', '.join(MOVED_BY)}")
 
 
-def movers_sql(query: MoverQuery) -> tuple[str, list]:
+def movers_sql(query: MoverQuery) -> tuple[str, dict]:
     """The one statement of `movers`, with its parameters (for EXPLAIN in the tests).
 
     Each history row carries its previous version (migration 0012), so a market whose versions
@@ -152,51 +152,54 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
     the window functions over the versions in order. Both give the same figures."""
     value = f'"{query.by}"'  # one of MOVED_BY, never the caller's text
     previous = f'"prev_{query.by}"'
-    conditions = ["snapshot_id IS NULL", "league = %s", "week = %s", "history_date >= %s"]
-    params = [query.league, query.week, query.since]
+    conditions = [
+        "snapshot_id IS NULL",
+        "league = %(league)s",
+        "week = %(week)s",
+        "history_date >= %(since)s",
+    ]
     for column in ("platform", "market_type"):
         if getattr(query, column) is not None:
-            conditions.append(f"{column} = %s")
-            params.append(getattr(query, column))
+            conditions.append(f"{column} = %({column})s")
+    board = " AND ".join(conditions)
+    starts = "(version_number = 1 OR prev_history_date < %(since)s)"
+    moved = f"(version_number > 1 AND {value} IS DISTINCT FROM {previous})"
     sql = f"""
-        WITH recent AS MATERIALIZED (
-            SELECT id, history_date, history_id, version_number, {value} AS value,
-                   {previous} AS prev_value,
-                   version_number = 1 OR prev_history_date < %s AS starts
-              FROM "{HISTORY_TABLE}"
-             WHERE {" AND ".join(conditions)}
-        ),
-        chains AS MATERIALIZED (
+        WITH chains AS MATERIALIZED (
             -- A market's versions since `since` as one chain of stored previous versions;
-            -- `moved` rows (a previous version and another value) are its moves.
+            -- rows with a previous version and another value are its moves.
             SELECT id,
                    count(version_number) = count(*)
                    AND max(version_number) - min(version_number) + 1 = count(*)
-                   AND count(*) FILTER (WHERE starts) = 1 AS complete,
-                   max(CASE WHEN version_number = 1 THEN value ELSE prev_value END)
-                       FILTER (WHERE starts) AS from_value,
+                   AND count(*) FILTER (WHERE {starts}) = 1 AS complete,
+                   max(CASE WHEN version_number = 1 THEN {value} ELSE {previous} END)
+                       FILTER (WHERE {starts}) AS from_value,
                    (max(ARRAY[version_number, history_id]))[2] AS last_version,
-                   (max(ARRAY[version_number::float8, value]))[2] AS to_value,
-                   count(*) FILTER (WHERE version_number > 1
-                                      AND value IS DISTINCT FROM prev_value) AS moves,
-                   max(history_date) FILTER (WHERE version_number > 1
-                                               AND value IS DISTINCT FROM prev_value)
-                       AS last_move_at
-              FROM recent
+                   (max(ARRAY[version_number::float8, {value}]))[2] AS to_value,
+                   count(*) FILTER (WHERE {moved}) AS moves,
+                   max(history_date) FILTER (WHERE {moved}) AS last_move_at
+              FROM "{HISTORY_TABLE}"
+             WHERE {board}
              GROUP BY id
         ),
         unchained AS (
             SELECT id FROM chains WHERE NOT complete
         ),
         sequence AS (
-            SELECT id, history_date, history_id, value FROM recent JOIN unchained USING (id)
+            SELECT unchained.id, recent.history_date, recent.history_id, recent.value
+              FROM unchained
+             CROSS JOIN LATERAL (
+                   SELECT history_date, history_id, {value} AS value
+                     FROM "{HISTORY_TABLE}"
+                    WHERE id = unchained.id AND {board}
+             ) recent
             UNION ALL
             SELECT unchained.id, before.history_date, before.history_id, before.value
               FROM unchained
              CROSS JOIN LATERAL (
                    SELECT b.history_date, b.history_id, b.{value} AS value
                      FROM "{HISTORY_TABLE}" b
-                    WHERE b.id = unchained.id AND b.history_date < %s
+                    WHERE b.id = unchained.id AND b.history_date < %(since)s
                     ORDER BY b.history_date DESC, b.history_id DESC
                     LIMIT 1
              ) before
@@ -234,9 +237,9 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
         ranked AS (
             SELECT *, to_value - from_value AS change
               FROM moved
-             WHERE moves > 0 AND abs(to_value - from_value) >= %s
+             WHERE moves > 0 AND abs(to_value - from_value) >= %(min_change)s
              ORDER BY abs(to_value - from_value) DESC, last_move_at DESC, id
-             LIMIT %s OFFSET %s
+             LIMIT %(limit)s OFFSET %(offset)s
         )
         SELECT r.id, h.player_name, h.team, h.league, h.season, h.week, h.platform,
                h.market_type, h.is_active, h.history_type, r.from_value, r.to_value, r.change,
@@ -245,14 +248,10 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
           JOIN "{HISTORY_TABLE}" h ON h.history_id = r.last_version
          ORDER BY abs(r.change) DESC, r.last_move_at DESC, r.id
     """
-    return sql, [
-        query.since,
-        *params,
-        query.since,
-        query.min_change,
-        query.limit,
-        query.offset,
-    ]
+    return sql, {
+        name: getattr(query, name)
+        for name in ("league", "week", "since", "platform", "market_type", "min_change")
+    } | {"limit": query.limit, "offset": query.offset}
 
 
 MOVER_FIELDS = (
