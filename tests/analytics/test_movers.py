@@ -293,3 +293,16 @@ def test_each_kind_of_history_is_a_mover_with_its_moves(staff_client, mixed_hist
     }
     underdog = {r["player_name"]: r["moves"] for r in movers(staff_client, "?platform=underdog")}
     assert underdog["Switcher"] == 1  # 12.5 (underdog) → 15.5 (underdog again)
+
+
+def test_chained_versions_are_answered_by_one_statement_others_by_a_second(
+    board, staff_user, django_assert_num_queries
+):
+    query = MoverQuery(since=timezone.now() - datetime.timedelta(days=1), league="NFL", week=5)
+    with django_assert_num_queries(1):
+        assert len(movement.movers(query)) == 2
+
+    update_market(market=board["kelce"], user=staff_user, week=6)
+    update_market(market=board["kelce"], user=staff_user, week=5, line=58.5)
+    with django_assert_num_queries(2):
+        assert [r["to"] for r in movement.movers(query)] == [253.0, 58.5]

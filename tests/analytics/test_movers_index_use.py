@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from props.movement import MoverQuery, movers_sql
+from props.movement import MoverQuery, chained_movers_sql, movers_sql
 from tests.factories import PropMarketFactory, UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -62,6 +62,11 @@ def test_movers_and_a_markets_history_read_the_history_through_indexes(history, 
     for board in BOARDS:
         for by in ("line", "odds"):
             query = MoverQuery(since=NOW - datetime.timedelta(days=2), by=by, **board)
+            chained = plan(*chained_movers_sql(query))
+            assert "Seq Scan" not in chained, chained
+            assert "Index Only Scan using prop_markets_history_window_idx" in chained, chained
+            assert "market_date_idx" not in chained, chained  # no probe at all
+
             explained = plan(*movers_sql(query))
 
             assert "Seq Scan" not in explained, explained
