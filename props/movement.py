@@ -4,11 +4,11 @@ write path fills: props/history.py for the set-based writes, the model's signals
 - `history_page`: one market's versions, oldest first, each with what changed it.
 - `movers`: the markets of the live board whose line (or odds) moved most since a time.
 
-Both are one SQL statement over the history indexes of migrations 0010 and 0012: `movers`
-reads the board's history rows since `since` from a partial covering index (league, week,
-history_date) that includes each row's previous version (0012's insert trigger fills it), and
-probes (id, history_date, history_id) INCLUDE (line, odds) only for the markets whose window is
-not one chain of stored versions (see `movers_sql`).
+Both read the history indexes of migrations 0010 and 0012: `movers` reads the board's history
+rows since `since` from a partial covering index (league, week, history_date) that includes
+each row's previous version (0012's insert trigger fills it) — one statement when every market
+of the window is one chain of those versions, a second, probing (id, history_date, history_id)
+INCLUDE (line, odds) for the others, only when one is not (see `movers_sql`).
 """
 
 import datetime
