@@ -4,10 +4,11 @@ write path fills: props/history.py for the set-based writes, the model's signals
 - `history_page`: one market's versions, oldest first, each with what changed it.
 - `movers`: the markets of the live board whose line (or odds) moved most since a time.
 
-Both are one SQL statement over indexes of migration 0011: `movers` reads the board's history
-rows since `since` from a partial covering index (league, week, history_date) and probes each
-moved market's last version before `since` through (id, history_date, history_id) INCLUDE
-(line, odds).
+Both read the history indexes of migrations 0010 and 0012: `movers` reads the board's history
+rows since `since` from a partial covering index (league, week, history_date) that includes
+each row's previous version (0012's insert trigger fills it) — one statement when every market
+of the window is one chain of those versions, a second, probing (id, history_date, history_id)
+INCLUDE (line, odds) for the others, only when one is not (see `movers_sql`).
 """
 
 import datetime
@@ -138,30 +139,113 @@ class MoverQuery:
             raise ValueError(f"by must be one of {', '.join(MOVED_BY)}")
 
 
-def movers_sql(query: MoverQuery) -> tuple[str, list]:
-    """The one statement of `movers`, with its parameters (for EXPLAIN in the tests)."""
-    value = f'"{query.by}"'  # one of MOVED_BY, never the caller's text
-    conditions = ["snapshot_id IS NULL", "league = %s", "week = %s", "history_date >= %s"]
-    params = [query.league, query.week, query.since]
+def _board_sql(query: MoverQuery) -> tuple[str, str, str, dict]:
+    """The quoted value column, its stored previous one, the board's conditions on history rows
+    since `query.since`, and the parameters of the movers statements."""
+    conditions = [
+        "snapshot_id IS NULL",
+        "league = %(league)s",
+        "week = %(week)s",
+        "history_date >= %(since)s",
+    ]
     for column in ("platform", "market_type"):
         if getattr(query, column) is not None:
-            conditions.append(f"{column} = %s")
-            params.append(getattr(query, column))
-    sql = f"""
-        WITH recent AS MATERIALIZED (
-            SELECT id, history_date, history_id, {value} AS value
+            conditions.append(f"{column} = %({column})s")
+    params = {
+        name: getattr(query, name)
+        for name in ("league", "week", "since", "platform", "market_type", "min_change")
+    } | {"limit": query.limit, "offset": query.offset}
+    # query.by is one of MOVED_BY, never the caller's text.
+    return f'"{query.by}"', f'"prev_{query.by}"', " AND ".join(conditions), params
+
+
+def _chains_sql(value: str, previous: str, board: str) -> str:
+    """Per market of the board, its versions since `since` summed up from their stored previous
+    versions, and whether they are one chain (which makes the sums exact)."""
+    starts = "(version_number = 1 OR prev_history_date < %(since)s)"
+    moved = f"(version_number > 1 AND {value} IS DISTINCT FROM {previous})"
+    return f"""
+            SELECT id,
+                   count(version_number) = count(*)
+                   AND max(version_number) - min(version_number) + 1 = count(*)
+                   AND count(*) FILTER (WHERE {starts}) = 1 AS complete,
+                   max(CASE WHEN version_number = 1 THEN {value} ELSE {previous} END)
+                       FILTER (WHERE {starts}) AS from_value,
+                   (max(ARRAY[version_number, history_id]))[2] AS last_version,
+                   (max(ARRAY[version_number::float8, {value}]))[2] AS to_value,
+                   count(*) FILTER (WHERE {moved}) AS moves,
+                   max(history_date) FILTER (WHERE {moved}) AS last_move_at
               FROM "{HISTORY_TABLE}"
-             WHERE {" AND ".join(conditions)}
+             WHERE {board}
+             GROUP BY id
+    """
+
+
+# The answer's columns, from `ranked` r and the last version h.
+ANSWER = """
+        SELECT r.id, h.player_name, h.team, h.league, h.season, h.week, h.platform,
+               h.market_type, h.is_active, h.history_type, r.from_value, r.to_value, r.change,
+               r.moves, r.last_move_at"""
+BY_CHANGE = "abs(r.change) DESC, r.last_move_at DESC, r.id"
+
+
+def chained_movers_sql(query: MoverQuery) -> tuple[str, dict]:
+    """`movers` first statement: the answer when every market of the window is one chain of
+    stored previous versions (the common case: no version left the board, nothing written
+    before migration 0012). Markets that are not come first, flagged `complete` false; then
+    `movers_sql` answers instead. Without OFFSET, so that none is skipped: the caller slices."""
+    value, previous, board, params = _board_sql(query)
+    sql = f"""
+        WITH chains AS ({_chains_sql(value, previous, board)}),
+        ranked AS (
+            SELECT *, to_value - from_value AS change
+              FROM chains
+             WHERE NOT complete
+                OR (moves > 0 AND abs(to_value - from_value) >= %(min_change)s)
+             ORDER BY complete, abs(to_value - from_value) DESC, last_move_at DESC, id
+             LIMIT %(offset)s + %(limit)s
+        )
+        {ANSWER}, r.complete
+          FROM ranked r
+          JOIN "{HISTORY_TABLE}" h ON h.history_id = r.last_version
+         ORDER BY r.complete, {BY_CHANGE}
+    """
+    return sql, params
+
+
+def movers_sql(query: MoverQuery) -> tuple[str, dict]:
+    """`movers`' statement for any history, with its parameters (also for EXPLAIN in the
+    tests); `chained_movers_sql` answers first, and this only when it cannot.
+
+    Each history row carries its previous version (migration 0012), so a market whose versions
+    in the window are consecutive (their version numbers min..max all there) and start at its
+    creation or right after a version before `since` is summed up from the window alone: from
+    the first row's previous value (or its value, at creation) to the last row's value, the
+    moves being the rows whose value differs from their previous one. Any other market — a
+    version in the window that left the board or the filters, rows written before 0012 and not
+    backfilled — is read as before: its last version before `since` by one index probe, then
+    the window functions over the versions in order. Both give the same figures."""
+    value, previous, board, params = _board_sql(query)
+    sql = f"""
+        WITH chains AS MATERIALIZED ({_chains_sql(value, previous, board)}),
+        unchained AS (
+            SELECT id FROM chains WHERE NOT complete
         ),
         sequence AS (
-            SELECT id, history_date, history_id, value FROM recent
+            SELECT unchained.id, recent.history_date, recent.history_id, recent.value
+              FROM unchained
+             CROSS JOIN LATERAL (
+                   SELECT history_date, history_id, {value} AS value
+                     FROM "{HISTORY_TABLE}"
+                    WHERE id = unchained.id AND {board}
+             ) recent
             UNION ALL
-            SELECT moved.id, before.history_date, before.history_id, before.value
-              FROM (SELECT DISTINCT id FROM recent) moved
+            SELECT unchained.id, before.history_date, before.history_id, before.value
+              FROM unchained
              CROSS JOIN LATERAL (
                    SELECT b.history_date, b.history_id, b.{value} AS value
                      FROM "{HISTORY_TABLE}" b
-                    WHERE b.id = moved.id AND b.history_date < %s
+                    WHERE b.id = unchained.id AND b.history_date < %(since)s
                     ORDER BY b.history_date DESC, b.history_id DESC
                     LIMIT 1
              ) before
@@ -190,21 +274,25 @@ def movers_sql(query: MoverQuery) -> tuple[str, list]:
               ) version
              WHERE is_last
         ),
+        moved AS (
+            SELECT id, last_version, to_value, from_value, moves, last_move_at
+              FROM chains WHERE complete
+            UNION ALL
+            SELECT id, last_version, to_value, from_value, moves, last_move_at FROM summary
+        ),
         ranked AS (
             SELECT *, to_value - from_value AS change
-              FROM summary
-             WHERE moves > 0 AND abs(to_value - from_value) >= %s
+              FROM moved
+             WHERE moves > 0 AND abs(to_value - from_value) >= %(min_change)s
              ORDER BY abs(to_value - from_value) DESC, last_move_at DESC, id
-             LIMIT %s OFFSET %s
+             LIMIT %(limit)s OFFSET %(offset)s
         )
-        SELECT r.id, h.player_name, h.team, h.league, h.season, h.week, h.platform,
-               h.market_type, h.is_active, h.history_type, r.from_value, r.to_value, r.change,
-               r.moves, r.last_move_at
+        {ANSWER}
           FROM ranked r
           JOIN "{HISTORY_TABLE}" h ON h.history_id = r.last_version
-         ORDER BY abs(r.change) DESC, r.last_move_at DESC, r.id
+         ORDER BY {BY_CHANGE}
     """
-    return sql, [*params, query.since, query.min_change, query.limit, query.offset]
+    return sql, params
 
 
 MOVER_FIELDS = (
@@ -232,10 +320,14 @@ def movers(query: MoverQuery, using=DEFAULT_DB_ALIAS) -> list[dict]:
     versions changed the value, and when it last did; largest absolute change first."""
     if connections[using].vendor != "postgresql":
         return [_mover(row) for row in _movers_portable(query, using)]
-    sql, params = movers_sql(query)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*chained_movers_sql(query))
         rows = cursor.fetchall()
+        if rows and not rows[0][-1]:  # a market is not one chain: read versions in order
+            cursor.execute(*movers_sql(query))
+            rows = cursor.fetchall()
+        else:
+            rows = [row[:-1] for row in rows[query.offset :]]
     return [_mover(row) for row in rows]
 
 

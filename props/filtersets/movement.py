@@ -92,6 +92,14 @@ class MoversFilterSet(ParameterFilterSet):
         model = PropMarket
         fields = []
 
+    def get_form_class(self):
+        # django-filters builds a new form class per FilterSet instance (~1 ms a request);
+        # its fields are the same for every request, and each form deep-copies them.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def mover_query(self, now=None) -> MoverQuery:
         """The validated parameters as a MoverQuery (call after is_valid())."""
         data = self.form.cleaned_data

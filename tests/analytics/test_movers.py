@@ -5,6 +5,7 @@ version; hostile parameters are a 400 keyed by parameter."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from props import movement
@@ -217,3 +218,91 @@ def test_without_postgresql_the_same_movers_are_computed_in_python(board, staff_
 
     assert portable == movement.movers(query)
     assert portable or options.get("offset")
+
+
+@pytest.fixture
+def mixed_history(board, staff_user):
+    """Next to `board`'s markets (their versions since two days ago chained by the stored
+    previous versions): one created within the day, one whose versions of the day left the
+    board and came back, one whose rows carry no previous version (written before migration
+    0012, not backfilled), one moved to another platform."""
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    fresh = PropMarketFactory(player_name="Fresh", line=5.5, odds=1.8)
+    update_market(market=fresh, user=staff_user, line=7.0, odds=1.95)
+    roamer = PropMarketFactory(player_name="Roamer", line=30.5)
+    backdate(roamer, two_days_ago)
+    update_market(market=roamer, user=staff_user, week=6, line=33.5)
+    update_market(market=roamer, user=staff_user, week=5)
+    update_market(market=roamer, user=staff_user, line=32.0, odds=2.05)
+    legacy = PropMarketFactory(player_name="Legacy", line=40.5)
+    backdate(legacy, two_days_ago)
+    update_market(market=legacy, user=staff_user, line=44.5)
+    update_market(market=legacy, user=staff_user, odds=2.2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE prop_markets_history SET prev_line = NULL, prev_odds = NULL, "
+            "prev_history_date = NULL, version_number = NULL WHERE id = %s",
+            [legacy.pk],
+        )
+    switcher = PropMarketFactory(player_name="Switcher", line=12.5, platform="underdog")
+    backdate(switcher, two_days_ago)
+    update_market(market=switcher, user=staff_user, platform="prizepicks", line=13.5)
+    update_market(market=switcher, user=staff_user, platform="underdog", line=15.5)
+    return {"fresh": fresh, "roamer": roamer, "legacy": legacy, "switcher": switcher}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"by": "odds"},
+        {"platform": "underdog"},
+        {"platform": "underdog", "min_change": 2.5},
+        {"min_change": 2.0},
+        {"limit": 2, "offset": 1},
+    ],
+)
+def test_stored_previous_versions_give_the_same_movers_as_the_versions_in_order(
+    mixed_history, options
+):
+    """`movers_sql` sums up chained markets from their stored previous versions and reads the
+    others' versions in order; the Python twin reads every market's versions in order. Same
+    rows, same order, same figures."""
+    query = MoverQuery(
+        since=timezone.now() - datetime.timedelta(days=1), league="NFL", week=5, **options
+    )
+
+    expected = [_mover(row) for row in _movers_portable(query, "default")]
+
+    assert movement.movers(query) == expected
+    assert expected
+
+
+def test_each_kind_of_history_is_a_mover_with_its_moves(staff_client, mixed_history):
+    results = {r["player_name"]: r for r in movers(staff_client)}
+
+    figures = {name: (r["from"], r["to"], r["moves"]) for name, r in results.items()}
+    assert figures == {
+        "Josh Allen": (250.5, 253.0, 2),
+        "Travis Kelce": (60.5, 59.5, 1),
+        "Fresh": (5.5, 7.0, 1),
+        # Its week 6 version is not on the board: 30.5 → (back on week 5 at 33.5) → 32.0.
+        "Roamer": (30.5, 32.0, 2),
+        "Legacy": (40.5, 44.5, 1),
+        "Switcher": (12.5, 15.5, 2),
+    }
+    underdog = {r["player_name"]: r["moves"] for r in movers(staff_client, "?platform=underdog")}
+    assert underdog["Switcher"] == 1  # 12.5 (underdog) → 15.5 (underdog again)
+
+
+def test_chained_versions_are_answered_by_one_statement_others_by_a_second(
+    board, staff_user, django_assert_num_queries
+):
+    query = MoverQuery(since=timezone.now() - datetime.timedelta(days=1), league="NFL", week=5)
+    with django_assert_num_queries(1):
+        assert len(movement.movers(query)) == 2
+
+    update_market(market=board["kelce"], user=staff_user, week=6)
+    update_market(market=board["kelce"], user=staff_user, week=5, line=58.5)
+    with django_assert_num_queries(2):
+        assert [r["to"] for r in movement.movers(query)] == [253.0, 58.5]

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from props.movement import MoverQuery, movers_sql
+from props.movement import MoverQuery, chained_movers_sql, movers_sql
 from tests.factories import PropMarketFactory, UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -46,9 +46,9 @@ def history():
         cursor.execute("TRUNCATE prop_markets_history")
 
 
-def plan(sql, params):
+def plan(sql, params, analyze=False):
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute(f"EXPLAIN {'(ANALYZE, TIMING OFF) ' if analyze else ''}{sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
@@ -62,11 +62,17 @@ def test_movers_and_a_markets_history_read_the_history_through_indexes(history, 
     for board in BOARDS:
         for by in ("line", "odds"):
             query = MoverQuery(since=NOW - datetime.timedelta(days=2), by=by, **board)
+            chained = plan(*chained_movers_sql(query))
+            assert "Seq Scan" not in chained, chained
+            assert "Index Only Scan using prop_markets_history_window_idx" in chained, chained
+            assert "market_date_idx" not in chained, chained  # no probe at all
+
             explained = plan(*movers_sql(query))
 
             assert "Seq Scan" not in explained, explained
-            assert "Index Only Scan using prop_markets_history_movers_idx" in explained, explained
-            # Each moved market's version before `since`: one probe of (id, history_date).
+            assert "Index Only Scan using prop_markets_history_window_idx" in explained, explained
+            # A market whose window is not one chain of stored previous versions: its version
+            # before `since` by one probe of (id, history_date).
             assert "prop_markets_history_market_date_idx" in explained, explained
 
     market = PropMarketFactory()
@@ -77,3 +83,15 @@ def test_movers_and_a_markets_history_read_the_history_through_indexes(history, 
     explained = plan(history_query, None)
     assert "Seq Scan on prop_markets_history" not in explained, explained
     assert f"Index Cond: (id = '{market.pk}'::uuid)" in explained, explained
+
+
+def test_movers_of_chained_versions_probe_nothing_before_the_window(history):
+    """The loaded versions were inserted in order, so the insert trigger chained them: every
+    moved market is summed up from the window's rows, none probed for its earlier version."""
+    query = MoverQuery(since=NOW - datetime.timedelta(days=2), league="NFL", week=5)
+    explained = plan(*movers_sql(query), analyze=True)
+
+    window = next(line for line in explained.splitlines() if "window_idx" in line)
+    assert "rows=0 " not in window, explained  # the window has versions …
+    probe = next(line for line in explained.splitlines() if "market_date_idx" in line)
+    assert "never executed" in probe, explained  # … and none needed a probe
