@@ -15,7 +15,11 @@ margin is spread over the sides (docs/analytics.md compares them):
   1141-1153). Given z, p_i = (√(z² + 4(1 - z) q_i² / S) - z) / (2(1 - z)) (Jullien & Salanié
   1994; Štrumbelj 2014, "On determining probability forecasts from betting odds", International
   Journal of Forecasting 30(4): 934-943, eq. 6); z is the root of Σ p_i(z) = 1 in [0, 1),
-  found here by bisection (Štrumbelj's iterative solution converges to the same z).
+  found here by bisection (Štrumbelj's iterative solution converges to the same z). For two
+  outcomes the root has a closed form: p_i = q_i - (S - 1) / 2 (half the margin off each side;
+  with p_1 + p_2 = 1, z = (q_1² / S - p_1²) / (p_1 p_2) satisfies both sides' equations, since
+  (q_1² - q_2²) / S = q_1 - q_2 = p_1² - p_2²), which `shin` uses: exact, where the bisection
+  is within a few ulps of it, and the same arithmetic as the edges' SQL (props.edges_sql).
 
 Every method returns the implied probabilities unchanged when they already sum to 1 (a
 zero-margin pair), and all three agree there. A book whose prices sum to less than 1 (an
@@ -113,6 +117,9 @@ def shin(implied: Sequence[float]) -> list[float]:
     total = math.fsum(implied)
     if total <= 1.0:
         return multiplicative(implied)  # no z ≥ 0 fits a book under 1 (see the module doc)
+    if len(implied) == 2:
+        half_margin = (total - 1.0) / 2  # the closed form of two outcomes (module doc)
+        return [q - half_margin for q in implied]
 
     def probabilities(z):
         return [

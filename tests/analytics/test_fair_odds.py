@@ -143,6 +143,23 @@ def test_the_favourite_stays_the_favourite(over, under, method):
         assert fair_over <= fair_under
 
 
+@given(over=decimal_odds, under=decimal_odds)
+def test_shins_two_outcome_closed_form_is_the_root_of_shins_equation(over, under):
+    # fair_probabilities(…, "shin") takes q_i - (S - 1)/2 for two outcomes; Shin's p_i(z) at the
+    # insider share z found by bisection (shin_insider_share) gives the same probabilities.
+    implied = implied_probabilities([over, under])
+    total = math.fsum(implied)
+    if total <= 1.0 + 1e-9:
+        return  # no insider share: Shin is multiplicative there
+    z = shin_insider_share([over, under])
+    by_bisection = [
+        (math.sqrt(z * z + 4 * (1 - z) * q * q / total) - z) / (2 * (1 - z)) for q in implied
+    ]
+    closed = fair_probabilities([over, under], "shin")
+    assert closed == [q - (total - 1) / 2 for q in implied]
+    assert closed == pytest.approx(by_bisection, abs=1e-9)
+
+
 @given(p=probability, method=st.sampled_from(METHODS))
 def test_a_zero_margin_pair_is_returned_unchanged(p, method):
     odds = [1 / p, 1 / (1 - p)]
