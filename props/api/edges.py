@@ -2,11 +2,11 @@
 
 For one league+week: pick'em edges (fair probability of the better side - the leg's break-even),
 every sportsbook side's expected value against the consensus, and pick'em lines no book posts
-(`compare`). Computed by props.edges (one query plus arithmetic), cached under the board
+(`compare`). Computed by props.edges (one PostgreSQL statement, props.edges_sql, for the
+multiplicative and Shin methods; one query plus arithmetic otherwise), cached under the board
 version like the list. Who may read it is who may read the board (any signed-in user).
 """
 
-from django.db import router
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -19,7 +19,7 @@ from ..fair_odds import METHODS
 from ..filtersets.edges import DEFAULT_LIMIT, EdgesFilterSet
 from ..models import PropMarket
 from .board_cache import cached_json
-from .pagination import whole_number
+from .markets import board_of, cache_filling_database
 
 BAD_REQUEST = OpenApiResponse(description="Invalid parameters (errors keyed by parameter).")
 NOT_MODIFIED = OpenApiResponse(description="Unchanged since the ETag in If-None-Match.")
@@ -132,13 +132,6 @@ class EdgesView(GenericAPIView):
                 raise ValidationError(filterset.errors)
             # Built on the primary, as the cached board list is (a lagging replica would cache
             # old lines under the new version).
-            return edges(filterset.edge_query(), using=router.db_for_write(PropMarket))
+            return edges(filterset.edge_query(), using=cache_filling_database())
 
-        return cached_json(request, scope="edges", board=_board_of(request), build=build)
-
-
-def _board_of(request):
-    """(league, week) of the query for the cache version, as the board list reads it."""
-    league = request.query_params.get("league")
-    week = whole_number(request.query_params.get("week", ""))
-    return (league, week) if league and week is not None else (None, None)
+        return cached_json(request, scope="edges", board=board_of(request), build=build)
