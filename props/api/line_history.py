@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core import signing
-from django.db import router
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,7 +24,8 @@ from ..filtersets.movement import DEFAULT_WINDOW, MoversFilterSet
 from ..models import PropMarket
 from ..movement import history_page, movers
 from .board_cache import cached_json, json_response
-from .pagination import CURSOR_PARAM, PAGE_SIZE_PARAM, page_size, whole_number
+from .markets import board_of, cache_filling_database
+from .pagination import CURSOR_PARAM, PAGE_SIZE_PARAM, page_size
 
 _CURSOR_SALT = "props.api.line_history.cursor"
 BAD_REQUEST = OpenApiResponse(description="Invalid parameters (errors keyed by parameter).")
@@ -190,10 +190,9 @@ class MoversView(GenericAPIView):
             if not filterset.is_valid():
                 raise ValidationError(filterset.errors)
             query = filterset.mover_query(now=now)
-            # One more row than the page tells whether there is a next page. Built on the
-            # primary, as the cached board list is (a lagging replica would cache old moves).
-            primary = router.db_for_write(PropMarket)
-            rows = movers(replace(query, limit=query.limit + 1), using=primary)
+            # One more row than the page tells whether there is a next page. Built where the
+            # cached board list is (a lagging replica would cache old moves).
+            rows = movers(replace(query, limit=query.limit + 1), using=cache_filling_database())
             next_url = None
             if len(rows) > query.limit:
                 rows = rows[: query.limit]
@@ -207,14 +206,7 @@ class MoversView(GenericAPIView):
                 row["by"] = query.by
             return {"since": query.since, "by": query.by, "next": next_url, "results": rows}
 
-        return cached_json(request, scope=scope, board=_board_of(request), build=build)
-
-
-def _board_of(request):
-    """(league, week) of the query for the cache version, as the board list reads it."""
-    league = request.query_params.get("league")
-    week = whole_number(request.query_params.get("week", ""))
-    return (league, week) if league and week is not None else (None, None)
+        return cached_json(request, scope=scope, board=board_of(request), build=build)
 
 
 def _to_the_minute(moment):
