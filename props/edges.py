@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import orjson
-from django.db.models import CharField
+from django.db import connections
+from django.db.models import CharField, F
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Lower
 
@@ -218,11 +219,13 @@ def _board_rows(query, using):
             player_lower=query.player.lower()
         )
     # The id as text and the metadata as text keys: no UUID or JSON decoding per row (the
-    # options JSON is parsed only for a pick'em market at a consensus line).
+    # options JSON is parsed only for a pick'em market at a consensus line). SQLite keeps a
+    # UUID as 32 hex digits, so there the id comes as a UUID, written as everywhere else.
+    postgresql = connections[markets.db].vendor == "postgresql"
     return (
         markets.order_by()
         .annotate(
-            market_id=Cast("id", output_field=CharField()),
+            market_id=Cast("id", output_field=CharField()) if postgresql else F("id"),
             over_american=KT("extra_metadata__over_price_american"),
             under_american=KT("extra_metadata__under_price_american"),
             under_price=KT("extra_metadata__under_price"),

@@ -34,6 +34,8 @@ pages = [
 ]
 for page in pages:
     print(client.get(page).status_code, page)
+edge = client.get("/api/v1/prop-markets/edges/?league=NFL&week=5&limit=1").json()["results"][0]
+print("edge id", edge["id"], client.get(f"/api/v1/prop-markets/{edge['id']}/").json()["id"])
 """
 
 
@@ -67,3 +69,6 @@ def test_the_demos_admin_and_api_pages_answer_on_sqlite(tmp_path):
     answered = [line for line in statuses if " /" in line]
     assert len(answered) == 13
     assert all(line.startswith("200 ") for line in answered), answered
+    # An edge names its market by the id the rest of the API uses (SQLite stores 32 hex digits).
+    (edge,) = [line.split()[2:] for line in statuses if line.startswith("edge id")]
+    assert edge[0] == edge[1] and len(edge[0]) == 36
