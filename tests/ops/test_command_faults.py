@@ -32,6 +32,7 @@ COMMANDS = {
     "seed_demo": ["seed_demo"],
     "check_credits": ["check_credits"],
     "feeds": ["feeds", "list"],
+    "backfill_history_versions": ["backfill_history_versions", "--parts", "4"],
 }
 COMMAND_FOLDERS = [
     "betterbros/management/commands",
