@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "betterbros.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("FEEDS_ALLOW_PRIVATE_ADDRESSES", "true")  # the feeds are served locally
 
 import django  # noqa: E402
 

@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 FEEDS_CONNECT_TIMEOUT = env.float("FEEDS_CONNECT_TIMEOUT", default=5.0)
 FEEDS_READ_TIMEOUT = env.float("FEEDS_READ_TIMEOUT", default=30.0)
 FEEDS_MAX_BODY_BYTES = env.int("FEEDS_MAX_BODY_BYTES", default=100 * 1024 * 1024)
+# Feed URLs are typed in by staff and fetched by the workers: a connection to an address that
+# is not public (loopback, private networks, link-local such as a cloud's metadata service at
+# 169.254.169.254) is refused, redirects included. Allowed with DEBUG, for feeds served on this
+# machine in development; in production only for a trusted feed host on a private network.
+FEEDS_ALLOW_PRIVATE_ADDRESSES = env.bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 FEEDS_MAX_RETRIES = env.int("FEEDS_MAX_RETRIES", default=3)
 FEEDS_RETRY_BACKOFF = env.float("FEEDS_RETRY_BACKOFF", default=2.0)
 FEEDS_RETRY_BACKOFF_MAX = env.float("FEEDS_RETRY_BACKOFF_MAX", default=60.0)

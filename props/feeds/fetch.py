@@ -4,8 +4,13 @@ backoff and jitter on timeouts, connection errors and 5xx (urllib3's Retry), and
 
 The body is spooled to a temporary file (in memory up to a few MB), never held whole, and is cut
 off with an error as soon as it passes the limit.
+
+Unless FEEDS_ALLOW_PRIVATE_ADDRESSES, every connection (redirects and retries included) is
+checked once made, before anything is sent: an address that is not public is refused. Checking
+the connected socket, not the name before it, leaves no gap for DNS to answer differently twice.
 """
 
+import ipaddress
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -14,6 +19,8 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_exceptions
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 CHUNK = 256 * 1024
@@ -28,6 +35,62 @@ class FetchFailed(Exception):
         super().__init__(message)
         self.status = status
         self.attempts = attempts
+
+
+class AddressRefused(Exception):
+    """A feed's host resolved to an address the workers may not connect to."""
+
+
+def refuse_unless_public(address, host):
+    """Raise AddressRefused when `address` (the connected peer of `host`) is not a public
+    internet address and FEEDS_ALLOW_PRIVATE_ADDRESSES is off."""
+    if settings.FEEDS_ALLOW_PRIVATE_ADDRESSES:
+        return
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope (fe80::1%eth0) aside
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if not ip.is_global:
+        raise AddressRefused(
+            f"{host} is at {ip}, which is not a public address: feed polls connect only to "
+            "public addresses (FEEDS_ALLOW_PRIVATE_ADDRESSES)."
+        )
+
+
+class _PublicPeerOnly:
+    def connect(self):
+        super().connect()
+        try:
+            refuse_unless_public(self.sock.getpeername()[0], self.host)
+        except AddressRefused:
+            self.close()
+            raise
+
+
+class PublicHTTPConnection(_PublicPeerOnly, HTTPConnection):
+    pass
+
+
+class PublicHTTPSConnection(_PublicPeerOnly, HTTPSConnection):
+    pass
+
+
+class PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = PublicHTTPConnection
+
+
+class PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = PublicHTTPSConnection
+
+
+class PublicAddressAdapter(HTTPAdapter):
+    """requests' adapter whose connections are checked by `refuse_unless_public`."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": PublicHTTPConnectionPool,
+            "https": PublicHTTPSConnectionPool,
+        }
 
 
 @dataclass
@@ -79,7 +142,7 @@ def _session(retries) -> requests.Session:
         raise_on_status=False,
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = PublicAddressAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -95,6 +158,8 @@ def fetch(source, *, retries=None, max_bytes=None) -> Fetched:
     with _session(retries) as session:
         try:
             response = session.get(source.url, headers=headers, timeout=timeout, stream=True)
+        except AddressRefused as exc:
+            raise FetchFailed(str(exc)) from None
         except requests.exceptions.RetryError as exc:  # retries spent on 5xx (raise_on_status)
             raise FetchFailed(f"Gave up after {retries + 1} attempts: {exc}.") from None
         except requests.exceptions.RequestException as exc:

@@ -15,6 +15,8 @@ FAST_FEEDS = {
     "FEEDS_RETRY_BACKOFF_MAX": "0.2",
     "FEEDS_MAX_BODY_BYTES": "1000000",
     "FEEDS_MAX_CONSECUTIVE_FAILURES": "3",
+    # The feed server is on 127.0.0.1 (tests/feeds/test_private_addresses.py turns this off).
+    "FEEDS_ALLOW_PRIVATE_ADDRESSES": "true",
 }
 
 pytestmark = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is absent")
@@ -28,8 +30,16 @@ def feed_server():
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def _feeds_on_this_machine(settings):
+    settings.FEEDS_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def fast_feeds(settings):
     for name, value in FAST_FEEDS.items():
-        setattr(settings, name, float(value) if "." in value else int(value))
+        if value == "true":
+            setattr(settings, name, True)
+        else:
+            setattr(settings, name, float(value) if "." in value else int(value))
     return settings
