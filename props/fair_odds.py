@@ -19,7 +19,7 @@ margin is spread over the sides (docs/analytics.md compares them):
   outcomes the root has a closed form: p_i = q_i - (S - 1) / 2 (half the margin off each side;
   with p_1 + p_2 = 1, z = (q_1² / S - p_1²) / (p_1 p_2) satisfies both sides' equations, since
   (q_1² - q_2²) / S = q_1 - q_2 = p_1² - p_2²), which `shin` uses: exact, where the bisection
-  is within a few ulps of it, and the same arithmetic as the edges' SQL (props.edges_sql).
+  is within a few ulps of it.
 
 Every method returns the implied probabilities unchanged when they already sum to 1 (a
 zero-margin pair), and all three agree there. A book whose prices sum to less than 1 (an

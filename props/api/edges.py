@@ -2,8 +2,7 @@
 
 For one league+week: pick'em edges (fair probability of the better side - the leg's break-even),
 every sportsbook side's expected value against the consensus, and pick'em lines no book posts
-(`compare`). Computed by props.edges (one PostgreSQL statement, props.edges_sql, for the
-multiplicative and Shin methods; one query plus arithmetic otherwise), cached under the board
+(`compare`). Computed by props.edges (one query plus arithmetic), cached under the board
 version like the list. Who may read it is who may read the board (any signed-in user).
 """
 
