@@ -97,10 +97,8 @@ def parse_typed_odds(value):
     both ways and is refused with both readings; a decimal point makes it decimal. Everything
     else follows the odds rule of `normalize_odds`.
     """
-    if value is None or isinstance(value, bool):
-        return normalize_odds(value, positive_american=POSITIVE_AMERICAN_TYPED)
-    if isinstance(value, float):
-        # A JSON number written with a decimal point (or NaN).
+    if value is None or isinstance(value, bool | float):
+        # A float is a JSON number written with a decimal point (or NaN): decimal odds.
         return normalize_odds(value, positive_american=POSITIVE_AMERICAN_TYPED)
     text = str(value).strip().replace(MINUS_SIGN, "-")
     if not text:
